@@ -1,0 +1,104 @@
+/*
+ * model.h - the convoy-security model: one replication of a scenario.
+ *
+ * model_new() prepares a scenario once (derived tables, route geometry,
+ * checks that need the whole network); the result is read-only and shared
+ * by every thread.  Each thread owns a struct model_ws, allocated once and
+ * reused for every replication: a replication allocates nothing in steady
+ * state.  model_replicate() runs replication `rep` of master seed `seed`:
+ * its random streams depend on (seed, rep, source) only (stream.h), so the
+ * same (seed, rep) gives the same bytes on any thread, and replication r of
+ * two design points shares its threat, supply and delay draws (common random
+ * numbers).
+ *
+ * Optional sinks receive one record per convoy, per (day, zone) and per
+ * traced event as the replication runs; NULL sinks cost nothing.
+ */
+#ifndef CONVOYSIM_MODEL_H
+#define CONVOYSIM_MODEL_H
+
+#include <stdint.h>
+
+#include "convoysim/diag.h"
+#include "convoysim/error.h"
+#include "convoysim/metrics.h"
+#include "convoysim/scenario.h"
+
+struct model;     /* opaque, read-only after model_new */
+struct model_ws;  /* opaque, one per thread */
+
+enum convoy_outcome {
+  OUTCOME_THROUGH, OUTCOME_PARTIAL, OUTCOME_LOST, OUTCOME_DENIED, OUTCOME_CANCELLED
+};
+const char *convoy_outcome_name(enum convoy_outcome o); /* "through", ... */
+
+/* One scheduled (counted) convoy, written when it ends. */
+struct convoy_record {
+  int schedule;               /* index into scenario.convoys */
+  long number;                /* 0-based departure number within its schedule */
+  enum convoy_outcome outcome;
+  double scheduled_h;         /* scheduled departure */
+  double ready_h;             /* after coordination (and any impede delay) */
+  double depart_h;            /* departure; NaN if denied or cancelled */
+  double end_h;               /* arrival, loss, denial or cancellation */
+  int trucks_requested;
+  int trucks_dispatched;
+  int trucks_delivered;       /* arrived with any cargo */
+  int trucks_intercepted;     /* lost any cargo */
+  double tonnes_dispatched;
+  double tonnes_delivered;
+  double tonnes_lost;
+  int escort_teams;           /* teams that went with it */
+  int armed_attacks;
+  int crowd_interceptions;
+  int engagements;
+  double civilian_harm;
+  bool impeded;
+};
+
+/* One (day, distribution node) of one replication. */
+struct daily_record {
+  long day;
+  int zone;                   /* node index */
+  double tonnes_delivered;
+  double need_t;
+  double desperation;         /* D after the midnight update ending `day` */
+  double crossing_backlog;    /* loads cleared and waiting for collection, all crossings, at midnight */
+};
+
+/* One traced event (--trace R). */
+struct trace_record {
+  double time_h;
+  const char *event;          /* "depart", "armed_attack", "deliver", ... */
+  const char *convoy;         /* schedule id or NULL */
+  long number;                /* departure number or -1 */
+  const char *where;          /* node or road id, or NULL */
+  const char *detail;         /* outcome, counts... (may be NULL) */
+};
+
+struct model_sinks {
+  void *ctx;
+  void (*convoy)(void *ctx, const struct convoy_record *r);
+  void (*daily)(void *ctx, const struct daily_record *r);
+  void (*trace)(void *ctx, const struct trace_record *r);
+};
+
+struct rep_result {
+  double metric[METRIC_COUNT]; /* NaN = empty (metrics.h) */
+  uint64_t events;             /* calendar events processed */
+};
+
+/* Prepare sc (which must outlive the model).  Problems that only show on the
+ * whole network go to d as "file:line: message" with ERR_SCENARIO. */
+enum err model_new(const struct scenario *sc, struct model **out, struct diag *d);
+void model_free(struct model *m);
+
+enum err model_ws_new(const struct model *m, struct model_ws **out);
+void model_ws_free(struct model_ws *ws);
+
+/* Run replication `rep` of master seed `seed`.  sinks may be NULL. */
+enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t seed,
+                         uint64_t rep, const struct model_sinks *sinks,
+                         struct rep_result *out);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * scenario.h - a scenario as plain data (SPEC section 3).
+ *
+ * scenario_load() reads a libconfig file, applies --set overrides, checks
+ * everything against the one schema table (schema.h) and fills a struct
+ * scenario in which every default has been applied, every name reference
+ * resolved to an index and every unit is the one in the key name.  The model
+ * and the Monte Carlo runner only ever read it.  The scenario owns all its
+ * strings and arrays; scenario_release() frees them.
+ *
+ * Conventions: times are hours from midnight of day 0 unless a field says
+ * days; "none"/"unlimited" limits are SCENARIO_UNLIMITED; references to
+ * nodes, roads, ROE profiles are indices into the arrays below (-1 = none).
+ * Every list element keeps the line it was read from, for messages.
+ */
+#ifndef CONVOYSIM_SCENARIO_H
+#define CONVOYSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "convoysim/diag.h"
+#include "convoysim/dist.h"
+#include "convoysim/error.h"
+
+#define SCENARIO_UNLIMITED (-1L)
+#define WEEKDAYS_ALL 0x7fu
+
+enum node_kind { NODE_CROSSING, NODE_DEPOT, NODE_DISTRIBUTION, NODE_JUNCTION };
+enum supply_arrivals { SUPPLY_POISSON, SUPPLY_BATCH };
+enum escort_policy { ESCORT_WAIT, ESCORT_NONE };
+enum sweep_design { DESIGN_GRID, DESIGN_LHS, DESIGN_NOLH };
+
+/* Daily hours [from, to], 0 <= from < to <= 24; [0, 24] = always. */
+struct hours {
+  double from; /* h after midnight */
+  double to;   /* h after midnight */
+};
+
+struct node {
+  char *id;              /* unique */
+  int line;              /* where it was defined */
+  enum node_kind kind;
+  /* crossing */
+  int lanes;             /* servers, >= 1 */
+  struct dist inspect_h; /* per-truck inspection, h */
+  struct hours open_h;   /* opening hours, default [0, 24] */
+  unsigned open_days;    /* bit w set = open on weekday w (day d has weekday d % 7) */
+  long daily_cap;        /* service starts per calendar day, SCENARIO_UNLIMITED = none */
+  double supply_trucks_per_day;       /* trucks presented upstream per day */
+  enum supply_arrivals supply_arrivals;
+  struct dist transfer_h;             /* clearance to collectable, h */
+  long backlog_trucks;                /* loads waiting for collection at t = 0 */
+  /* depot */
+  long stock_trucks;     /* loads in stock, SCENARIO_UNLIMITED = unlimited */
+  /* distribution */
+  double population;     /* people */
+  double need_t_per_day; /* tonnes/day */
+  double desperation;    /* D at t = 0, in [0, 1] */
+};
+
+struct road {
+  char *id;           /* default "FROM-TO" */
+  int line;
+  int from, to;       /* node indices; roads are two-way */
+  double km;          /* length, km */
+  struct dist kmh;    /* speed drawn per traversal, km/h (> 0) */
+  double armed_per_h; /* base armed attacks per convoy-hour */
+  double crowd_per_h; /* base crowd interceptions per convoy-hour at D = 0 */
+  int zone;           /* distribution node whose D drives crowds; -1 = the
+                         population-weighted mean over all of them */
+};
+
+struct convoy_schedule {
+  char *id;
+  int line;
+  int *route;            /* node indices, route_len >= 2 */
+  size_t route_len;
+  int *legs;             /* road index of leg i (route[i] -> route[i+1]), route_len - 1 */
+  double depart_h;       /* first departure, h */
+  double every_h;        /* fixed interval, h; 0 = not given */
+  bool has_interarrival; /* interarrival_h given instead of every_h */
+  struct dist interarrival_h; /* h */
+  long count;            /* departures; SCENARIO_UNLIMITED = all before the horizon */
+  int trucks;            /* loads per convoy */
+  int escort_teams;      /* teams requested */
+  double max_wait_h;     /* longest wait for loads, fleet and escort, h */
+  int min_trucks;        /* fewer loads at departure: cancelled */
+};
+
+struct roe_profile {
+  char *name;
+  int line;              /* 0 for a built-in profile not overridden */
+  int level;             /* permissiveness: higher = more permissive */
+  double engage_armed;   /* P(escort engages an armed attack) */
+  double engage_crowd;   /* P(escort intervenes against a crowd) */
+  double p_defeat;       /* P(defeat) at S = A (logit base) */
+  double deter_armed;    /* armed hazard multiplier when escorted */
+  double deter_crowd;    /* crowd hazard multiplier when escorted */
+  double patrol_deter;   /* P = 1 - patrol_deter x coverage */
+  double escalation_p;   /* P(an engagement escalates) */
+  double harm_armed;     /* mean civilian harm per armed engagement */
+  double harm_crowd;     /* mean civilian harm per crowd intervention */
+  double force_harm;     /* mean force casualties per engagement */
+};
+
+struct contingent {
+  char *name;
+  int line;
+  double troops;  /* troops of this contingent */
+  int roe_cap;    /* index into roe: the most permissive ROE it accepts */
+};
+
+struct buildup_step {
+  double day;     /* from this day on ... */
+  double troops;  /* ... this many troops are on the ground */
+};
+
+struct force {
+  bool present;               /* a `force` group was given */
+  double troops;              /* force size at t = 0 (before any buildup step) */
+  double available;           /* share of troops on task */
+  double share_escort, share_patrol, share_qrf; /* of on-task troops, sum <= 1 */
+  int roe;                    /* index into scenario.roe */
+  int escort_team_size;
+  int teams_per_convoy;
+  enum escort_policy escort_policy;
+  int patrol_team_size;
+  double patrol_km_per_team;  /* km */
+  int qrf_team_size;
+  int *qrf_bases;             /* node indices */
+  size_t n_qrf_bases;
+  struct dist qrf_notice_h;   /* h */
+  double qrf_kmh;             /* km/h */
+  double cost_per_troop_day;  /* USD */
+  struct contingent *contingents;
+  size_t n_contingents;
+  struct buildup_step *buildup; /* sorted by day */
+  size_t n_buildup;
+};
+
+struct threats {
+  struct {
+    struct dist party;        /* attackers per attack */
+    struct dist loss;         /* share, drawn once per successful attack */
+    struct dist duration_h;   /* h */
+    double strength_exponent; /* k */
+    double driver_harm;       /* mean driver casualties per successful attack */
+  } armed;
+  struct {
+    double stop_p;            /* P(each truck is stopped) */
+    struct dist loss;         /* share of a stopped truck's load, per truck */
+    struct dist duration_h;   /* h */
+    double desperation_slope; /* crowd hazard x exp(slope x D) */
+  } crowd;
+  struct {
+    double window_days;       /* EWMA window */
+    double initial;           /* default D at t = 0 */
+  } desperation;
+  struct {
+    bool present;
+    double hazard_multiplier;
+    double duration_h;
+  } escalation;
+  struct {
+    double level;             /* L in [0, 1] */
+    double effect;            /* hazards x (1 - effect x L) */
+  } policing;
+};
+
+struct coordination {
+  bool present;
+  double deny_p;
+  double impede_p;
+  struct dist impede_delay_h; /* h */
+};
+
+struct ceasefire {
+  bool present;
+  double violations_per_day;
+  struct dist halt_h;          /* h */
+  double tension_multiplier;
+  double collapse_p;
+};
+
+/* A value of any schema type (schema.h says which). */
+enum value_type {
+  VALUE_INT, VALUE_REAL, VALUE_BOOL, VALUE_STRING, VALUE_REF, VALUE_DIST,
+  VALUE_HOURS, VALUE_WEEKDAYS, VALUE_ENUM
+};
+struct value {
+  enum value_type type;
+  union {
+    long i;           /* VALUE_INT, VALUE_BOOL, VALUE_REF (index), VALUE_ENUM */
+    double r;         /* VALUE_REAL */
+    struct dist d;    /* VALUE_DIST */
+    struct hours h;   /* VALUE_HOURS */
+    unsigned mask;    /* VALUE_WEEKDAYS */
+    char *s;          /* VALUE_STRING (owned by whoever holds the value) */
+  } u;
+};
+
+/* Where a field lives: the root struct or one element of a list. */
+enum region {
+  REGION_ROOT, REGION_NODE, REGION_ROAD, REGION_CONVOY, REGION_ROE, REGION_CONTINGENT
+};
+
+/* One change of the timeline (SPEC 3.10), resolved by the loader: at `day`,
+ * write `value` into the field at byte `offset` of element `index` of
+ * `region` (offset into struct scenario itself for REGION_ROOT). */
+struct timeline_change {
+  double day;
+  int line;
+  char *key;            /* the path as written, for messages and the manifest */
+  enum region region;
+  size_t index;
+  size_t offset;
+  struct value value;
+};
+
+/* One factor of a sweep (SPEC 3.9): explicit values, or a range. */
+struct sweep_factor {
+  char *key;            /* path */
+  int line;
+  struct value *values; /* explicit values (n_values > 0), or ... */
+  size_t n_values;
+  double min, max;      /* ... a range for lhs / nolh / solve */
+};
+
+struct sweep_spec {
+  bool present;
+  enum sweep_design design;
+  long points;          /* for lhs / nolh */
+  struct sweep_factor *vary;
+  size_t n_vary;
+};
+
+struct scenario {
+  char *file;           /* the path it was loaded from (for messages) */
+  char *name;           /* [A-Za-z0-9_-]+ */
+  char *description;
+  double horizon_days;
+  long replications;
+  uint64_t seed;
+  double tonnes_per_truck;
+  double success_fraction;
+  double warmup_days;
+  struct {
+    struct hours window_h;
+    double rest_exposure;
+  } movement;
+
+  struct node *nodes;
+  size_t n_nodes;
+  struct road *roads;
+  size_t n_roads;
+  struct convoy_schedule *convoys;
+  size_t n_convoys;
+  struct roe_profile *roe;  /* the built-ins first, then the file's new ones */
+  size_t n_roe;
+
+  struct coordination coordination;
+  struct { long trucks; } fleet; /* SCENARIO_UNLIMITED = unlimited */
+  struct force force;
+  struct threats threats;
+  struct ceasefire ceasefire;
+
+  struct timeline_change *timeline; /* sorted by day, stable */
+  size_t n_timeline;
+  struct sweep_spec sweep;
+
+  /* Derived by the loader (read-only for everyone else). */
+  double total_road_km;     /* sum of road km */
+  double total_population;  /* over distribution nodes */
+  double total_need_t_per_day;
+};
+
+/* Fill sc with the defaults of SPEC 3.11 and no nodes, roads or convoys
+ * (the starting point of the loader, and of tests that build scenarios in C). */
+void scenario_init(struct scenario *sc);
+
+/* Load `path`, apply the `n_sets` overrides "KEY=VALUE" in order, validate,
+ * and fill *sc.  Every problem goes to d as "file:line: message" (overrides
+ * are reported as "--set KEY: message").  Returns ERR_OK, ERR_NOINPUT (file
+ * missing or unreadable), ERR_SCENARIO (d has the problems) or ERR_NOMEM.
+ * On failure *sc holds nothing that needs releasing. */
+enum err scenario_load(struct scenario *sc, const char *path,
+                       const char *const *sets, size_t n_sets, struct diag *d);
+
+void scenario_release(struct scenario *sc);
+
+/* Index of the node / road / ROE profile called `id`, or -1. */
+int scenario_node_index(const struct scenario *sc, const char *id);
+int scenario_road_index(const struct scenario *sc, const char *id);
+int scenario_roe_index(const struct scenario *sc, const char *name);
+
+/* Write one timeline change's value into sc (whose arrays may be a model's
+ * private copies of the loaded ones). */
+void scenario_apply_change(struct scenario *sc, const struct timeline_change *c);
+
+#endif
