@@ -7,7 +7,7 @@
  * precomputes what sampling needs (lognormal mu/sigma from mean/sd, gamma
  * shape/scale from mean/sd), so dist_sample() does no checking and no
  * allocation.  Sampling is done by GSL's gsl_ran_* functions on the caller's
- * generator (a stream from stream.h).
+ * generator (a stream from stream.h); triangular is drawn by inversion.
  *
  * Kinds and parameters (p[0], p[1], p[2]):
  *   fixed       value
@@ -15,12 +15,53 @@
  *   uniform     min, max                   (min <= max)
  *   normal      mean, sd                   (sd >= 0); with DIST_NONNEG the
  *               draw is redrawn until >= 0 (a truncated normal, SPEC 4.8)
- *   lognormal   mean, sd of the variable   (mean > 0, sd >= 0)
- *   gamma       mean, sd                   (mean > 0, sd > 0)
- *   triangular  min, mode, max             (min <= mode <= max, min < max)
+ *   lognormal   mean, sd of the variable   (mean > 0, sd >= 0):
+ *               sigma^2 = ln(1 + sd^2/mean^2), mu = ln(mean) - sigma^2/2
+ *   gamma       mean, sd                   (mean > 0, sd >= 0):
+ *               shape = mean^2/sd^2, scale = sd^2/mean
+ *   triangular  min, mode, max             (min <= mode <= max)
  *   weibull     shape, scale               (both > 0)
  *   beta        a, b                       (both > 0; values in [0, 1])
- *   poisson     mean                       (mean >= 0; integer values)
+ *   poisson     mean                       (0 <= mean <= 1e9; integer values)
+ * Every parameter must be finite.  sd / mean of lognormal and gamma must lie
+ * in [1e-150, 1e150] (0 allowed), so that the derived parameters exist.
+ *
+ * Constants.  fixed, and the zero-spread cases (uniform or triangular with
+ * min = max, normal, lognormal or gamma with sd = 0, poisson with mean 0),
+ * return their value WITHOUT consuming a draw: cheaper, and a stream's
+ * other draws are unaffected.  (Turning a fixed value into a random one in
+ * a scenario therefore shifts the later draws of that stream; common random
+ * numbers hold between design points that differ elsewhere.)
+ *
+ * Flags narrow what is valid (dist_set checks them, in this order):
+ *   DIST_SHARE     only fixed, uniform, triangular and beta, with every
+ *                  bound in [0, 1]; other kinds can leave [0, 1] and are
+ *                  rejected (no silent clipping).
+ *   DIST_NONNEG    fixed, min of uniform and triangular >= 0; normal is
+ *                  truncated at 0 by redrawing, and its mean must be at least
+ *                  -3 sd (acceptance >= 0.13%, at most ~740 redraws per draw
+ *                  on average; below that redrawing practically never ends);
+ *                  with sd = 0 its mean must be >= 0.  Every other kind only
+ *                  draws values >= 0.
+ *   DIST_POSITIVE  as DIST_NONNEG, and draws are > 0: fixed > 0, uniform
+ *                  max > 0, normal with sd = 0 needs mean > 0, poisson is
+ *                  rejected (it draws 0); any draw <= 0 is redrawn (for
+ *                  continuous kinds an event of probability 0, or about
+ *                  2^-53 in floating point: their means are unchanged).
+ *
+ * Messages (written by dist_set into `why`, for diag_add; %g of the values):
+ *   "'<p>' must be a finite number, not <v>"
+ *   "'<p>' must be > 0, not <v>"              "'<p>' must be >= 0, not <v>"
+ *   "'<p>' must be <= 1, not <v>"             "'mean' must be <= 1e+09, not <v>"
+ *   "'min' must be <= 'max', not <min> > <max>"
+ *   "'mode' must be >= 'min', not <mode> < <min>"
+ *   "'mode' must be <= 'max', not <mode> > <max>"
+ *   "'mean' must be >= -3 x 'sd', not <mean> < -3 x <sd>"
+ *   "'sd' / 'mean' must be between 1e-150 and 1e+150, not <ratio>"
+ *   "a share must be 'fixed', 'uniform', 'triangular' or 'beta', not '<kind>'"
+ *   "'poisson' can draw 0, and this value must be > 0"
+ * where <p> is a parameter name of the kind ('value', 'mean', 'sd', 'min',
+ * 'mode', 'max', 'shape', 'scale', 'a', 'b').
  */
 #ifndef CONVOYSIM_DIST_H
 #define CONVOYSIM_DIST_H
@@ -51,18 +92,21 @@ enum dist_kind {
 
 /* Flags for dist_set: what the value stands for, which narrows what is valid. */
 enum {
-  DIST_NONNEG = 1u << 0, /* a duration, speed or quantity: draws are >= 0;
-                            normal redraws below 0, and kinds that can only
-                            give negatives are rejected */
-  DIST_SHARE  = 1u << 1, /* a probability or share: draws must lie in [0, 1] */
-  DIST_POSITIVE = 1u << 2 /* a speed: draws must be > 0 (normal redraws <= 0) */
+  DIST_NONNEG = 1u << 0, /* a duration or quantity: draws are >= 0; normal
+                            redraws below 0 (mean >= -3 sd), bounds and
+                            fixed values must be >= 0 (see above) */
+  DIST_SHARE  = 1u << 1, /* a probability or share: draws lie in [0, 1]; only
+                            fixed, uniform, triangular, beta */
+  DIST_POSITIVE = 1u << 2 /* a speed: draws are > 0 (any draw <= 0 is
+                             redrawn; poisson rejected) */
 };
 
 struct dist {
   enum dist_kind kind; /* which family */
   double p[3];         /* parameters as the user wrote them (see above) */
   double q[2];         /* derived for sampling: lognormal (mu, sigma) of
-                          ln X, gamma (shape, scale); unused otherwise */
+                          ln X, gamma (shape, scale), triangular (F(mode),
+                          max - min); 0 otherwise */
   unsigned flags;      /* DIST_NONNEG / DIST_SHARE / DIST_POSITIVE */
 };
 
@@ -77,10 +121,11 @@ const char *dist_kind_params(enum dist_kind k);
 struct dist dist_fixed(double value);
 
 /* Fill *d with kind k and parameters p[0..nparams-1], validated against the
- * kind and `flags`.  On a bad parameter returns false and writes a message
- * fit for diag_add (lower case, no full stop), e.g.
- * "'sd' must be >= 0, not -1" or "'min' must be <= 'max' (3 > 2)",
- * into why[0..whylen-1]; *d is then left as dist_fixed(0). */
+ * kind and `flags`.  On a bad parameter returns false and writes the first
+ * problem as a message fit for diag_add (lower case, no full stop; the
+ * list above), e.g. "'sd' must be >= 0, not -1" or
+ * "'min' must be <= 'max', not 3 > 2", into why[0..whylen-1] (why may be
+ * NULL when whylen is 0); *d is then left as dist_fixed(0). */
 bool dist_set(struct dist *d, enum dist_kind k, const double *p, unsigned flags,
               char *why, size_t whylen);
 
@@ -92,12 +137,16 @@ double dist_sample(const struct dist *d, const gsl_rng *r);
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);
 
-/* True when every draw equals dist_mean (fixed, or zero spread). */
+/* True when every draw equals dist_mean (fixed, or zero spread): such a
+ * distribution consumes no draw. */
 bool dist_is_constant(const struct dist *d);
 
-/* Write the distribution as a libconfig value: "3.5" for fixed, otherwise
- * `{ dist = "gamma"; mean = 2.0; sd = 0.5; }`, reals with %.17g, so loading
- * it back gives an identical struct (used by the run.cfg manifest). */
+/* Write the distribution as a libconfig value: "3.5" (or "3.0") for fixed,
+ * otherwise `{ dist = "gamma"; mean = 2.0; sd = 0.5; }`, reals with %.17g and
+ * always a decimal point or exponent (so libconfig reads a float), so that
+ * loading it back with the same flags gives an identical struct (used by
+ * the run.cfg manifest).  Truncated to len - 1 characters if buf is short
+ * (about 120 bytes always suffice). */
 void dist_format(const struct dist *d, char *buf, size_t len);
 
 #endif
