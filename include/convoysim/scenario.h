@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "convoysim/diag.h"
 #include "convoysim/dist.h"
@@ -109,7 +110,8 @@ struct contingent {
   char *name;
   int line;
   double troops;  /* troops of this contingent */
-  int roe_cap;    /* index into roe: the most permissive ROE it accepts */
+  int roe_cap;    /* index into roe: the most permissive ROE it accepts;
+                     -1 = no cap (force.roe applies) */
 };
 
 struct buildup_step {
@@ -182,6 +184,14 @@ struct ceasefire {
   struct dist halt_h;          /* h */
   double tension_multiplier;
   double collapse_p;
+};
+
+struct schema_key; /* schema.h */
+
+/* A key the file left out, so that its default applies. */
+struct scenario_default {
+  const struct schema_key *key; /* the key */
+  long index;                   /* its list element, -1 for the root */
 };
 
 /* A value of any schema type (schema.h says which). */
@@ -274,6 +284,9 @@ struct scenario {
   double total_road_km;     /* sum of road km */
   double total_population;  /* over distribution nodes */
   double total_need_t_per_day;
+  struct scenario_default *defaults; /* keys left to their default, in
+                                        schema order (for `convoysim check`) */
+  size_t n_defaults;
 };
 
 /* Fill sc with the defaults of SPEC 3.11 and no nodes, roads or convoys
@@ -289,6 +302,39 @@ enum err scenario_load(struct scenario *sc, const char *path,
                        const char *const *sets, size_t n_sets, struct diag *d);
 
 void scenario_release(struct scenario *sc);
+
+/* As scenario_load, from text in memory; `label` names it in messages
+ * (@include resolves against the working directory). */
+enum err scenario_load_string(struct scenario *sc, const char *text, const char *label,
+                              const char *const *sets, size_t n_sets, struct diag *d);
+
+/* Resolve the path `key` (SPEC 3.9) and the libconfig text `value_text` (a
+ * bare word is a string) against a loaded scenario into *out (day 0), with
+ * the checks of the file, for scenario_apply_change.  Keys that no sweep
+ * may change (ids, kinds, routes, road ends, lists, seed, replications) are
+ * refused; run settings such as horizon_days are allowed (a timeline may not
+ * change them, and the loader checks that).  Problems go to d as "--set KEY: message"; returns ERR_OK,
+ * ERR_SCENARIO or ERR_NOMEM.  Release out->key with scenario_change_release. */
+enum err scenario_resolve(const struct scenario *sc, const char *key, const char *value_text,
+                          struct timeline_change *out, struct diag *d);
+void scenario_change_release(struct timeline_change *c);
+
+/* scenario_resolve + scenario_apply_change + scenario_validate: set one
+ * value of a loaded scenario (a sweep's design point).  On ERR_SCENARIO
+ * the scenario may hold the bad value: discard it. */
+enum err scenario_set(struct scenario *sc, const char *key, const char *value_text,
+                      struct diag *d);
+
+/* Re-check the consistency rules that tie keys together (task shares,
+ * deny_p + impede_p, roads against the movement window, counts against the
+ * horizon, ...) on a scenario whose values were changed in memory. */
+enum err scenario_validate(const struct scenario *sc, struct diag *d);
+
+/* Write the resolved scenario as a libconfig file that scenario_load reads
+ * back into an identical struct (every key explicit, reals exact).  Each
+ * line of `header` (may be NULL) is written first as a "# " comment.
+ * Returns ERR_OK or ERR_IO. */
+enum err scenario_write(const struct scenario *sc, FILE *f, const char *header);
 
 /* Index of the node / road / ROE profile called `id`, or -1. */
 int scenario_node_index(const struct scenario *sc, const char *id);

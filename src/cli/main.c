@@ -27,7 +27,8 @@ static void print_usage(FILE *f)
     fprintf(f, "  %-8s %s\n", c->name, c->summary);
   fprintf(f,
           "\n"
-          "Run 'convoysim help COMMAND' for the options of one command.\n"
+          "Run 'convoysim help COMMAND' for the options of one command, and\n"
+          "'convoysim help scenario' for every key of a scenario file.\n"
           "Exit status (sysexits.h): 0 ok, 64 usage, 65 bad scenario, 66 no input,\n"
           "70 internal error, 73 output cannot be created, 74 write failed.\n");
 }
@@ -69,6 +70,8 @@ static int help_main(int argc, char **argv)
     print_usage(stdout);
     return 0;
   }
+  if (strcmp(argv[1], "scenario") == 0)
+    return help_scenario(argc - 1, argv + 1);
   const struct command *c = cli_find(argv[1]);
   if (c == NULL) {
     fprintf(stderr, "convoysim help: no command '%s'; see 'convoysim --help'\n", argv[1]);

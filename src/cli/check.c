@@ -1,0 +1,330 @@
+/*
+ * check.c - `convoysim check SCENARIO [--set K=V]...`: validate a scenario
+ * and print what was resolved.
+ *
+ * The one rule: it loads through scenario_load(), the same path as `run`,
+ * so a scenario that checks clean runs, and every figure printed here is
+ * computed from the loaded struct with the formulas of SPEC 3.7 and 4.0.
+ * Exit 0 valid, 65 problems (all printed as file:line: message), 66 file
+ * missing or unreadable, 64 usage.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "convoysim/scenario.h"
+#include "convoysim/schema.h"
+
+static bool use_bold;
+
+static void heading(const char *text)
+{
+  if (use_bold)
+    printf("\n\033[1m%s\033[0m\n", text);
+  else
+    printf("\n%s\n", text);
+}
+
+static int popcount7(unsigned m)
+{
+  int n = 0;
+  for (int w = 0; w < 7; w++)
+    n += (m >> w) & 1u;
+  return n;
+}
+
+static double pool(double troops, double available, double share, int team_size)
+{
+  return floor(troops * available * share / team_size);
+}
+
+static void print_force(const struct scenario *sc)
+{
+  const struct force *fo = &sc->force;
+  heading("Force");
+  if (!fo->present) {
+    printf("  none (no 'force' group)\n");
+    return;
+  }
+  printf("  %g troops at day 0, %g available, ROE %s, escort policy %s\n", fo->troops, fo->available,
+         sc->roe[fo->roe].name, fo->escort_policy == ESCORT_WAIT ? "wait" : "none");
+  printf("  team pools: floor(troops x %g x share / team size); shares escort %g, patrol %g, qrf %g\n",
+         fo->available, fo->share_escort, fo->share_patrol, fo->share_qrf);
+  printf("  %8s %10s %8s %8s %8s %10s\n", "from day", "troops", "escort", "patrol", "qrf", "coverage");
+  double troops0 = fo->troops;
+  for (size_t i = 0; i < fo->n_buildup && fo->buildup[i].day <= 0; i++)
+    troops0 = fo->buildup[i].troops;
+  for (size_t i = 0; i <= fo->n_buildup; i++) {
+    double day = i == 0 ? 0.0 : fo->buildup[i - 1].day;
+    double t = i == 0 ? troops0 : fo->buildup[i - 1].troops;
+    if (i > 0 && day <= 0)
+      continue;
+    double e = pool(t, fo->available, fo->share_escort, fo->escort_team_size);
+    double p = pool(t, fo->available, fo->share_patrol, fo->patrol_team_size);
+    double q = pool(t, fo->available, fo->share_qrf, fo->qrf_team_size);
+    double cov = sc->total_road_km > 0 ? fmin(1.0, p * fo->patrol_km_per_team / sc->total_road_km) : 0.0;
+    printf("  %8g %10g %8g %8g %8g %10.3f\n", day, t, e, p, q, cov);
+  }
+  printf("  patrol coverage = min(1, patrol teams x %g km / %g road km)\n", fo->patrol_km_per_team,
+         sc->total_road_km);
+  if (fo->n_qrf_bases) {
+    printf("  QRF bases:");
+    for (size_t i = 0; i < fo->n_qrf_bases; i++)
+      printf(" %s", sc->nodes[fo->qrf_bases[i]].id);
+    printf("\n");
+  }
+  for (size_t i = 0; i < fo->n_contingents; i++) {
+    const struct contingent *c = &fo->contingents[i];
+    printf("  contingent %-16s %8g troops, ROE cap %s\n", c->name, c->troops,
+           c->roe_cap >= 0 ? sc->roe[c->roe_cap].name : "none");
+  }
+}
+
+static void print_routes(const struct scenario *sc)
+{
+  size_t w = 6;
+  for (size_t i = 0; i < sc->n_convoys; i++)
+    if (strlen(sc->convoys[i].id) > w)
+      w = strlen(sc->convoys[i].id);
+  heading("Routes (driving time = sum of km / mean km/h per road)");
+  printf("  %-*s %9s %9s  %s\n", (int)w, "convoy", "km", "drive h", "roads");
+  for (size_t i = 0; i < sc->n_convoys; i++) {
+    const struct convoy_schedule *c = &sc->convoys[i];
+    double km = 0, h = 0;
+    for (size_t j = 0; j + 1 < c->route_len; j++) {
+      const struct road *r = &sc->roads[c->legs[j]];
+      km += r->km;
+      h += r->km / dist_mean(&r->kmh);
+    }
+    printf("  %-*s %9.1f %9.2f  ", (int)w, c->id, km, h);
+    for (size_t j = 0; j + 1 < c->route_len; j++)
+      printf("%s%s", j ? ", " : "", sc->roads[c->legs[j]].id);
+    printf("\n");
+  }
+}
+
+static void print_crossings(const struct scenario *sc)
+{
+  size_t w = 8;
+  for (size_t i = 0; i < sc->n_nodes; i++)
+    if (sc->nodes[i].kind == NODE_CROSSING && strlen(sc->nodes[i].id) > w)
+      w = strlen(sc->nodes[i].id);
+  heading("Crossings (trucks per day; capacity = lanes x open h x open days/7 / mean inspect_h, capped by daily_cap)");
+  printf("  %-*s %10s %10s %6s %8s %9s %9s\n", (int)w, "crossing", "supply", "capacity", "lanes", "open h",
+         "days/wk", "inspect_h");
+  double supply = 0, capacity = 0;
+  bool unlimited = false;
+  for (size_t i = 0; i < sc->n_nodes; i++) {
+    const struct node *n = &sc->nodes[i];
+    if (n->kind != NODE_CROSSING)
+      continue;
+    double hours = n->open_h.to - n->open_h.from;
+    int days = popcount7(n->open_days);
+    double insp = dist_mean(&n->inspect_h);
+    double per_open_day = insp > 0 ? n->lanes * hours / insp : HUGE_VAL;
+    if (n->daily_cap != SCENARIO_UNLIMITED && (double)n->daily_cap < per_open_day)
+      per_open_day = (double)n->daily_cap;
+    double cap = per_open_day * days / 7.0;
+    char capt[32];
+    if (isinf(cap)) {
+      snprintf(capt, sizeof capt, "unlimited");
+      unlimited = true;
+    } else {
+      snprintf(capt, sizeof capt, "%.1f", cap);
+      capacity += cap;
+    }
+    supply += n->supply_trucks_per_day;
+    printf("  %-*s %10.1f %10s %6d %8g %9d %9g%s\n", (int)w, n->id, n->supply_trucks_per_day, capt, n->lanes, hours,
+           days, insp, n->supply_trucks_per_day > cap ? "  supply exceeds capacity" : "");
+  }
+  if (unlimited)
+    printf("  %-*s %10.1f %10s\n", (int)w, "total", supply, "unlimited");
+  else
+    printf("  %-*s %10.1f %10.1f\n", (int)w, "total", supply, capacity);
+}
+
+static void print_need(const struct scenario *sc)
+{
+  double horizon_h = sc->horizon_days * 24.0;
+  double loads = 0;
+  heading("Need and plan");
+  for (size_t i = 0; i < sc->n_convoys; i++) {
+    const struct convoy_schedule *c = &sc->convoys[i];
+    double step = c->every_h > 0 ? c->every_h : c->has_interarrival ? dist_mean(&c->interarrival_h) : 0;
+    double n;
+    if (c->depart_h >= horizon_h)
+      n = 0;
+    else if (c->count != SCENARIO_UNLIMITED)
+      n = (double)c->count;
+    else if (c->every_h > 0)
+      n = floor((horizon_h - c->depart_h) / step) + 1;
+    else if (step > 0)
+      n = (horizon_h - c->depart_h) / step + 1; /* expected, at the mean interval */
+    else
+      n = 1;
+    if (c->every_h > 0 && c->count == SCENARIO_UNLIMITED && fmod(horizon_h - c->depart_h, step) == 0)
+      n -= 1; /* a departure exactly at the horizon is not scheduled */
+    loads += n * c->trucks;
+  }
+  printf("  need: %.1f t/day = %.1f trucks/day at %g t per truck (population %.0f)\n", sc->total_need_t_per_day,
+         sc->total_need_t_per_day / sc->tonnes_per_truck, sc->tonnes_per_truck, sc->total_population);
+  printf("  convoys plan %.1f loads/day over %g days (%.1f t/day)\n", loads / sc->horizon_days, sc->horizon_days,
+         loads / sc->horizon_days * sc->tonnes_per_truck);
+}
+
+static const char *element_id(const struct scenario *sc, int place, long i)
+{
+  switch (place) {
+  case REGION_NODE: return sc->nodes[i].id;
+  case REGION_ROAD: return sc->roads[i].id;
+  case REGION_CONVOY: return sc->convoys[i].id;
+  case REGION_ROE: return sc->roe[i].name;
+  case REGION_CONTINGENT: return sc->force.contingents[i].name;
+  default: return "?";
+  }
+}
+
+static void print_defaults(const struct scenario *sc)
+{
+  char title[64];
+  snprintf(title, sizeof title, "Defaults applied (%zu)", sc->n_defaults);
+  heading(title);
+  if (sc->n_defaults == 0) {
+    printf("  none: every key is explicit\n");
+    return;
+  }
+  bool *done = calloc(sc->n_defaults, sizeof *done);
+  if (done == NULL)
+    return;
+  for (size_t i = 0; i < sc->n_defaults; i++) {
+    if (done[i])
+      continue;
+    const struct schema_key *k = sc->defaults[i].key;
+    const char *def = k->def ? k->def : k->def_text ? k->def_text : "";
+    char name[96];
+    if (k->place == REGION_ROOT)
+      snprintf(name, sizeof name, "%s", k->path);
+    else
+      snprintf(name, sizeof name, "%s.*.%s", schema_place_list(k->place), k->path);
+    printf("  %-40s = %s", name, def);
+    if (k->place != REGION_ROOT) {
+      size_t shown = 0, more = 0;
+      printf("  (");
+      for (size_t j = i; j < sc->n_defaults; j++)
+        if (sc->defaults[j].key == k) {
+          done[j] = true;
+          if (shown < 5)
+            printf("%s%s", shown ? ", " : "", element_id(sc, k->place, sc->defaults[j].index));
+          else
+            more++;
+          shown++;
+        }
+      if (more)
+        printf(", +%zu more", more);
+      printf(")");
+    }
+    done[i] = true;
+    printf("\n");
+  }
+  free(done);
+}
+
+static void print_summary(const struct scenario *sc)
+{
+  printf("%s: valid scenario '%s'\n", sc->file, sc->name);
+  if (sc->description[0])
+    printf("  %s\n", sc->description);
+  printf("  horizon %g days, warmup %g days, %ld replications, seed %llu\n", sc->horizon_days, sc->warmup_days,
+         sc->replications, (unsigned long long)sc->seed);
+  printf("  %zu nodes, %zu roads (%g km), %zu convoy schedules, %zu ROE profiles\n", sc->n_nodes, sc->n_roads,
+         sc->total_road_km, sc->n_convoys, sc->n_roe);
+  printf("  movement window [%g, %g] h; mechanisms: force %s, coordination %s, ceasefire %s, escalation %s\n",
+         sc->movement.window_h.from, sc->movement.window_h.to, sc->force.present ? "on" : "off",
+         sc->coordination.present ? "on" : "off", sc->ceasefire.present ? "on" : "off",
+         sc->threats.escalation.present ? "on" : "off");
+  if (sc->n_timeline)
+    printf("  timeline: %zu changes from day %g to day %g\n", sc->n_timeline, sc->timeline[0].day,
+           sc->timeline[sc->n_timeline - 1].day);
+  if (sc->sweep.present)
+    printf("  sweep: %zu factors\n", sc->sweep.n_vary);
+  print_force(sc);
+  print_routes(sc);
+  print_crossings(sc);
+  print_need(sc);
+  print_defaults(sc);
+}
+
+int cmd_check(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "set", required_argument, NULL, 's' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+  size_t n_sets = 0;
+  int c;
+
+  if (sets == NULL) {
+    cli_error("check", "out of memory");
+    return EXIT_SOFTWARE;
+  }
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == 's') {
+      if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
+        cli_error("check", "--set needs KEY=VALUE, not '%s'", optarg);
+        free(sets);
+        return EXIT_USAGE;
+      }
+      sets[n_sets++] = optarg;
+    } else {
+      if (optopt == 's')
+        cli_error("check", "--set needs KEY=VALUE");
+      else
+        cli_error("check", "unknown option '%s'; see 'convoysim help check'", argv[optind - 1]);
+      free(sets);
+      return EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    cli_error("check", optind == argc ? "give one SCENARIO file" : "give one SCENARIO file, not several");
+    free(sets);
+    return EXIT_USAGE;
+  }
+  const char *path = argv[optind];
+  struct scenario sc;
+  struct diag d;
+  diag_init(&d);
+  enum err e = scenario_load(&sc, path, sets, n_sets, &d);
+  free(sets);
+  diag_print(&d, stderr);
+  if (e != ERR_OK) {
+    if (e == ERR_SCENARIO)
+      fprintf(stderr, "convoysim check: %s: %zu problem%s\n", path, diag_count(&d), diag_count(&d) == 1 ? "" : "s");
+    else if (e != ERR_NOINPUT)
+      cli_error("check", "%s", err_str(e));
+    diag_release(&d);
+    return err_exit_code(e);
+  }
+  diag_release(&d);
+  const char *nc = getenv("NO_COLOR");
+  use_bold = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
+  print_summary(&sc);
+  scenario_release(&sc);
+  return 0;
+}
+
+int help_scenario(int argc, char **argv)
+{
+  bool md = argc > 1 && strcmp(argv[1], "--markdown") == 0;
+  if (argc > 2 || (argc == 2 && !md)) {
+    fprintf(stderr, "convoysim help scenario: the only option is --markdown\n");
+    return EXIT_USAGE;
+  }
+  schema_print_reference(stdout, md);
+  return 0;
+}
