@@ -17,6 +17,7 @@
 #ifndef CONVOYSIM_MODEL_H
 #define CONVOYSIM_MODEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "convoysim/diag.h"
@@ -100,5 +101,10 @@ void model_ws_free(struct model_ws *ws);
 enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t seed,
                          uint64_t rep, const struct model_sinks *sinks,
                          struct rep_result *out);
+
+/* After model_replicate: check that trucks were neither created nor
+ * destroyed at the crossings, and that every convoy, team and fleet truck
+ * came back.  ERR_OK, or ERR_INTERNAL with the first violation in msg. */
+enum err model_audit(const struct model_ws *ws, char *msg, size_t len);
 
 #endif
