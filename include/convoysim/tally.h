@@ -55,6 +55,8 @@ struct tally {
   double *kept;         /* the values while n <= TALLY_EXACT_MAX (in no
                            particular order), NULL beyond; owned */
   size_t cap;           /* slots allocated in kept */
+  bool p2_only;         /* keep no values: percentiles from P^2 at any n
+                           (tally_p2_only) */
 };
 
 struct tally_summary {
@@ -76,6 +78,12 @@ struct tally_summary {
  * tally_add then allocates nothing.  ERR_NOMEM leaves nothing to release. */
 enum err tally_init(struct tally *t, const double *prob, size_t nq, size_t n_hint);
 void tally_release(struct tally *t);
+
+/* Keep no values from now on, so that memory stays O(1): percentiles come
+ * from the P^2 estimators whatever n.  For a run known to end with more
+ * than TALLY_EXACT_MAX values, whose percentiles would be P^2 ones anyway,
+ * this changes no result; call it before the first tally_add. */
+void tally_p2_only(struct tally *t);
 
 /* Add one value (NaN = empty).  ERR_NOMEM only when the buffer must grow
  * (never after an n_hint covering the run) and cannot: the value is then
@@ -105,6 +113,8 @@ void tally_set_release(struct tally_set *s);
 /* Add x[m] to t[m] for every metric.  After ERR_NOMEM some metrics have the
  * row and some do not: release the set. */
 enum err tally_set_add(struct tally_set *s, const double x[METRIC_COUNT]);
+/* tally_p2_only on every metric. */
+void tally_set_p2_only(struct tally_set *s);
 /* Bytes used by s now: at most METRIC_COUNT x (TALLY_EXACT_MAX x 8 + ~700),
  * about 2.7 MB, and ~20 kB once past TALLY_EXACT_MAX values. */
 size_t tally_set_bytes(const struct tally_set *s);

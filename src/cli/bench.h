@@ -26,5 +26,7 @@ double bench_now(void);
 void bench_row(FILE *out, const char *name, double value, const char *unit);
 
 int bench_mm1(FILE *out);
+int bench_mc(FILE *out);
+int bench_model(FILE *out);
 
 #endif

@@ -44,6 +44,10 @@ void cli_error(const char *name, const char *fmt, ...)
   ;
 
 int cmd_bench(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+/* `convoysim help scenario [--markdown]`: the scenario reference. */
+int help_scenario(int argc, char **argv);
 void bench_list(FILE *f);
 
 #endif

@@ -77,13 +77,21 @@ static enum err make_room(struct tally *t)
   return ERR_OK;
 }
 
+void tally_p2_only(struct tally *t)
+{
+  free(t->kept);
+  t->kept = NULL;
+  t->cap = 0;
+  t->p2_only = true;
+}
+
 enum err tally_add(struct tally *t, double x)
 {
   if (isnan(x)) {
     t->n_empty++;
     return ERR_OK;
   }
-  if (t->n < TALLY_EXACT_MAX) {
+  if (t->n < TALLY_EXACT_MAX && !t->p2_only) {
     enum err e = make_room(t);
     if (e != ERR_OK)
       return e;
@@ -124,7 +132,7 @@ void tally_result(struct tally *t, struct tally_summary *out)
   out->n = t->n;
   out->n_empty = t->n_empty;
   out->nq = t->nq;
-  out->exact = t->n <= TALLY_EXACT_MAX;
+  out->exact = t->n <= TALLY_EXACT_MAX && !t->p2_only;
   out->mean = t->n > 0 ? t->mean : NAN;
   out->sd = sd_of(t);
   double h = tally_ci_half_width(t);
@@ -179,6 +187,12 @@ enum err tally_set_add(struct tally_set *s, const double x[METRIC_COUNT])
       return e;
   }
   return ERR_OK;
+}
+
+void tally_set_p2_only(struct tally_set *s)
+{
+  for (int m = 0; m < METRIC_COUNT; m++)
+    tally_p2_only(&s->t[m]);
 }
 
 size_t tally_set_bytes(const struct tally_set *s)

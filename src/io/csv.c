@@ -1,0 +1,336 @@
+/*
+ * csv.c - RFC 4180 CSV cells and atomic files (csv.h).
+ *
+ * The one rule: the final path only ever holds a complete file.  Data goes
+ * to "PATH.tmp.XXXXXX" in the same folder (so rename is atomic), which is
+ * fsync'ed before the rename and removed on any failure.
+ */
+#include "convoysim/csv.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Free what c owns; err_no is kept so the caller can say why. */
+static void release(struct csv_file *c)
+{
+  int e = c->err_no;
+
+  free(c->path);
+  free(c->tmp);
+  memset(c, 0, sizeof *c);
+  c->err_no = e;
+}
+
+static void note_errno(struct csv_file *c)
+{
+  if (c->err_no == 0)
+    c->err_no = errno ? errno : EIO;
+}
+
+enum err csv_open(struct csv_file *c, const char *path)
+{
+  static const char suffix[] = ".tmp.XXXXXX";
+  size_t len = strlen(path);
+  int fd;
+
+  memset(c, 0, sizeof *c);
+  c->path = malloc(len + 1);
+  c->tmp = malloc(len + sizeof suffix);
+  if (c->path == NULL || c->tmp == NULL) {
+    release(c);
+    return ERR_NOMEM;
+  }
+  memcpy(c->path, path, len + 1);
+  memcpy(c->tmp, path, len);
+  memcpy(c->tmp + len, suffix, sizeof suffix);
+  fd = mkstemp(c->tmp);
+  if (fd < 0) {
+    int e = errno;
+    release(c);
+    c->err_no = e;
+    return ERR_CANTCREAT;
+  }
+  /* mkstemp makes 0600; results are for everyone to read */
+  if (fchmod(fd, 0644) != 0 || (c->f = fdopen(fd, "w")) == NULL) {
+    int e = errno;
+    close(fd);
+    unlink(c->tmp);
+    release(c);
+    c->err_no = e;
+    return ERR_CANTCREAT;
+  }
+  return ERR_OK;
+}
+
+FILE *csv_stream(struct csv_file *c)
+{
+  return c->f;
+}
+
+bool csv_needs_quotes(const char *s)
+{
+  return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+static void put(struct csv_file *c, const char *s, size_t n)
+{
+  if (c->f == NULL)
+    return;
+  if (n > 0 && fwrite(s, 1, n, c->f) != n)
+    note_errno(c);
+}
+
+static void separator(struct csv_file *c)
+{
+  if (c->col++ > 0)
+    put(c, ",", 1);
+}
+
+void csv_str(struct csv_file *c, const char *s)
+{
+  separator(c);
+  if (s == NULL)
+    return;
+  if (!csv_needs_quotes(s)) {
+    put(c, s, strlen(s));
+    return;
+  }
+  put(c, "\"", 1);
+  for (const char *p = s; *p; p++) {
+    const char *q = strchr(p, '"');
+    size_t n = q ? (size_t)(q - p) + 1 : strlen(p);
+    put(c, p, n);
+    if (q == NULL)
+      break;
+    put(c, "\"", 1); /* the quote just written, doubled */
+    p = q;
+  }
+  put(c, "\"", 1);
+}
+
+char *csv_format_real(char buf[CSV_REAL_MAX], double x)
+{
+  if (isnan(x)) {
+    buf[0] = '\0';
+  } else if (isinf(x)) {
+    strcpy(buf, x > 0 ? "inf" : "-inf");
+  } else {
+    for (int prec = 15; prec <= 17; prec++) {
+      snprintf(buf, CSV_REAL_MAX, "%.*g", prec, x);
+      if (strtod(buf, NULL) == x)
+        break;
+    }
+  }
+  return buf;
+}
+
+void csv_real(struct csv_file *c, double x)
+{
+  char buf[CSV_REAL_MAX];
+
+  separator(c);
+  csv_format_real(buf, x);
+  put(c, buf, strlen(buf));
+}
+
+void csv_int(struct csv_file *c, long long x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%lld", x);
+
+  separator(c);
+  put(c, buf, (size_t)n);
+}
+
+void csv_uint(struct csv_file *c, uint64_t x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%" PRIu64, x);
+
+  separator(c);
+  put(c, buf, (size_t)n);
+}
+
+void csv_bool(struct csv_file *c, bool x)
+{
+  csv_str(c, x ? "true" : "false");
+}
+
+void csv_end_row(struct csv_file *c)
+{
+  put(c, "\r\n", 2);
+  c->col = 0;
+}
+
+bool csv_failed(const struct csv_file *c)
+{
+  return c->err_no != 0 || (c->f != NULL && ferror(c->f));
+}
+
+/* Flush, sync and close; false (and errno noted) on any failure. */
+static bool finish(struct csv_file *c)
+{
+  bool ok = !csv_failed(c);
+
+  if (c->f == NULL)
+    return false;
+  if (ok && fflush(c->f) != 0) {
+    note_errno(c);
+    ok = false;
+  }
+  if (ok && fsync(fileno(c->f)) != 0) {
+    note_errno(c);
+    ok = false;
+  }
+  if (fclose(c->f) != 0 && ok) {
+    note_errno(c);
+    ok = false;
+  }
+  c->f = NULL;
+  return ok;
+}
+
+void csv_abort(struct csv_file *c)
+{
+  if (c->f != NULL)
+    fclose(c->f);
+  c->f = NULL;
+  if (c->tmp != NULL)
+    unlink(c->tmp);
+  release(c);
+}
+
+enum err csv_commit_all(struct csv_file *const *c, size_t n)
+{
+  bool ok = true;
+
+  for (size_t i = 0; i < n; i++)
+    ok &= finish(c[i]);
+  for (size_t i = 0; i < n; i++) {
+    if (ok && rename(c[i]->tmp, c[i]->path) != 0) {
+      note_errno(c[i]);
+      ok = false;
+    }
+    if (!ok || c[i]->err_no != 0)
+      unlink(c[i]->tmp); /* removes what was not renamed; harmless otherwise */
+    else {
+      free(c[i]->tmp);
+      c[i]->tmp = NULL;
+    }
+  }
+  for (size_t i = 0; i < n; i++)
+    release(c[i]);
+  return ok ? ERR_OK : ERR_IO;
+}
+
+enum err csv_commit(struct csv_file *c)
+{
+  struct csv_file *one[1] = { c };
+
+  return csv_commit_all(one, 1);
+}
+
+/* ------------------------------------------------------ rows in memory */
+
+void csv_row_clear(struct csv_row *r)
+{
+  r->len = 0;
+  r->col = 0;
+  r->nomem = false;
+}
+
+void csv_row_release(struct csv_row *r)
+{
+  free(r->p);
+  memset(r, 0, sizeof *r);
+}
+
+static void row_put(struct csv_row *r, const char *s, size_t n)
+{
+  if (r->len + n > r->cap) {
+    size_t cap = r->cap ? r->cap : 1024;
+    while (cap < r->len + n)
+      cap *= 2;
+    char *p = realloc(r->p, cap);
+    if (p == NULL) {
+      r->nomem = true;
+      return;
+    }
+    r->p = p;
+    r->cap = cap;
+  }
+  memcpy(r->p + r->len, s, n);
+  r->len += n;
+}
+
+static void row_separator(struct csv_row *r)
+{
+  if (r->col++ > 0)
+    row_put(r, ",", 1);
+}
+
+void csv_row_str(struct csv_row *r, const char *s)
+{
+  row_separator(r);
+  if (s == NULL)
+    return;
+  if (!csv_needs_quotes(s)) {
+    row_put(r, s, strlen(s));
+    return;
+  }
+  row_put(r, "\"", 1);
+  for (const char *p = s; *p; p++) {
+    row_put(r, p, 1);
+    if (*p == '"')
+      row_put(r, "\"", 1);
+  }
+  row_put(r, "\"", 1);
+}
+
+void csv_row_real(struct csv_row *r, double x)
+{
+  char buf[CSV_REAL_MAX];
+
+  row_separator(r);
+  csv_format_real(buf, x);
+  row_put(r, buf, strlen(buf));
+}
+
+void csv_row_int(struct csv_row *r, long long x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%lld", x);
+
+  row_separator(r);
+  row_put(r, buf, (size_t)n);
+}
+
+void csv_row_uint(struct csv_row *r, uint64_t x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%" PRIu64, x);
+
+  row_separator(r);
+  row_put(r, buf, (size_t)n);
+}
+
+void csv_row_bool(struct csv_row *r, bool x)
+{
+  csv_row_str(r, x ? "true" : "false");
+}
+
+void csv_row_end(struct csv_row *r)
+{
+  row_put(r, "\r\n", 2);
+  r->col = 0;
+}
+
+void csv_put(struct csv_file *c, const struct csv_row *r)
+{
+  put(c, r->p, r->len);
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# test_run.sh - `convoysim run`: the same bytes for any -j, run.cfg
+# reproduces the run, --trace logs replication R, --precision stops on a
+# batch boundary, and the default output folder.
+#   test_run.sh CONVOYSIM SOURCE_DIR
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+src=$2
+scn=$src/scenarios/example.cfg
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { # check DESCRIPTION COMMAND...
+  local what=$1; shift
+  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
+}
+
+# byte identity across -j 1, 2, 4 (with every optional file)
+for j in 1 2 4; do
+  "$bin" run "$scn" -n 240 -s 7 -j $j -o "$tmp/j$j" --convoys --daily -q >"$tmp/out$j" 2>"$tmp/err$j"
+  check "run -j $j exits 0" test $? -eq 0
+  check "run -j $j prints nothing on stderr when redirected" test ! -s "$tmp/err$j"
+done
+for f in summary.csv replications.csv convoys.csv daily.csv; do
+  check "$f identical for -j 1 and 2" cmp -s "$tmp/j1/$f" "$tmp/j2/$f"
+  check "$f identical for -j 1 and 4" cmp -s "$tmp/j1/$f" "$tmp/j4/$f"
+done
+check "replications.csv has a header and 240 rows" test "$(wc -l <"$tmp/j1/replications.csv")" -eq 241
+check "summary.csv has a header and one row" test "$(wc -l <"$tmp/j1/summary.csv")" -eq 2
+check "summary.csv starts with point,replications,delivery_rate_mean" \
+  grep -q '^point,replications,delivery_rate_mean,delivery_rate_sd,delivery_rate_ci_low,delivery_rate_ci_high,delivery_rate_p05,delivery_rate_p50,delivery_rate_p95,delivery_rate_n,' "$tmp/j1/summary.csv"
+check "replications.csv starts with point,replication,seed,delivery_rate" \
+  grep -q '^point,replication,seed,delivery_rate,' "$tmp/j1/replications.csv"
+check "the seed column holds the master seed" grep -q '^0,239,7,' "$tmp/j1/replications.csv"
+check "the headline names the delivery rate" grep -q 'delivery rate' "$tmp/out1"
+check "the headline says where the files went" grep -q "$tmp/j1/" "$tmp/out1"
+check "no temporary file is left" test -z "$(find "$tmp" -name '*.tmp.*')"
+
+# run.cfg reproduces the run to the byte (with --set applied and -s, -n kept)
+"$bin" run "$scn" -n 150 -s 11 --set horizon_days=20 -j 2 -o "$tmp/a" -q >/dev/null 2>&1
+"$bin" run "$tmp/a/run.cfg" -j 1 -o "$tmp/b" -q >/dev/null 2>&1
+check "re-running run.cfg exits 0" test $? -eq 0
+check "re-running run.cfg gives the same summary.csv" cmp -s "$tmp/a/summary.csv" "$tmp/b/summary.csv"
+check "re-running run.cfg gives the same replications.csv" cmp -s "$tmp/a/replications.csv" "$tmp/b/replications.csv"
+check "run.cfg carries the seed" grep -q '^seed = 11' "$tmp/a/run.cfg"
+check "run.cfg carries the replications" grep -q '^replications = 150;' "$tmp/a/run.cfg"
+check "run.cfg records the command line" grep -q '^# command: convoysim run .*--set horizon_days=20' "$tmp/a/run.cfg"
+
+# --trace R: events of replication R, whose row is unchanged
+"$bin" run "$scn" -n 240 -s 7 -j 2 -o "$tmp/t" --trace 17 -q >/dev/null 2>&1
+check "--trace exits 0" test $? -eq 0
+check "events.csv has a header and events" test "$(wc -l <"$tmp/t/events.csv")" -gt 1
+check "events.csv header" grep -q '^replication,time_h,event,convoy,number,where,detail' "$tmp/t/events.csv"
+check "every event is of replication 17" test -z "$(tail -n +2 "$tmp/t/events.csv" | grep -v '^17,')"
+check "--trace does not change replications.csv" cmp -s "$tmp/t/replications.csv" "$tmp/j1/replications.csv"
+
+# --precision: stops on a multiple of 100, the same for any -j; run.cfg has the count
+for j in 1 2; do
+  "$bin" run "$scn" -n 3000 -s 3 -j $j --precision 0.05 -o "$tmp/p$j" -q >/dev/null 2>&1
+done
+rows=$(( $(wc -l <"$tmp/p1/replications.csv") - 1 ))
+check "--precision stops on a batch boundary ($rows)" test $((rows % 100)) -eq 0 -a "$rows" -le 3000
+check "--precision gives the same files for -j 1 and 2" cmp -s "$tmp/p1/summary.csv" "$tmp/p2/summary.csv"
+check "--precision: run.cfg holds the replications run" grep -q "^replications = $rows;" "$tmp/p1/run.cfg"
+"$bin" run "$tmp/p1/run.cfg" -o "$tmp/p3" -q >/dev/null 2>&1
+check "--precision: run.cfg reproduces the summary" cmp -s "$tmp/p1/summary.csv" "$tmp/p3/summary.csv"
+
+# the default folder is results/NAME/ under the working directory
+(cd "$tmp" && "$bin" run "$scn" -n 20 -q >/dev/null 2>&1)
+name=$(sed -n 's/^name *= *"\([^"]*\)".*/\1/p' "$scn")
+check "default folder results/$name/" test -s "$tmp/results/$name/summary.csv"
+
+# the fan chart renders from daily.csv (where gnuplot is installed)
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot -e "datafile='$tmp/j1/daily.csv'; outfile='$tmp/daily.png'" "$src/scripts/plot_daily.gp" 2>"$tmp/gp.err"
+  check "plot_daily.gp draws a PNG" test -s "$tmp/daily.png" -a ! -s "$tmp/gp.err"
+fi
+
+check "--help exits 0 and documents --precision" bash -c "'$bin' run --help | grep -q -- --precision"
+exit $fail
