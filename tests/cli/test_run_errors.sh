@@ -53,7 +53,12 @@ expect 73 "replications.csv is a folder" "$scn" -n 5 -o "$tmp/taken" -q
 if [ "$(ls "$tmp/taken")" = "replications.csv" ]; then echo "ok: nothing else written"; else
   echo "FAIL: files left:"; ls -la "$tmp/taken"; fail=1; fi
 
-# a write that fails after the start: files may not grow past 16 KiB
+# a write that fails after the start: files may not grow past 16 KiB.
+# (ThreadSanitizer's runtime cannot start under a file-size limit: that
+# build skips this case, the others all run it.)
+if ! (ulimit -f 16; "$bin" run "$scn" -n 2 -o "$tmp/probe" -q >/dev/null 2>&1); then
+  echo "skip: write failure (this build cannot start under ulimit -f)"
+else
 mkdir -p "$tmp/full"
 echo "old" >"$tmp/full/summary.csv"
 (trap '' XFSZ; ulimit -f 16; "$bin" run "$scn" -n 2000 -o "$tmp/full" -q --convoys \
@@ -65,6 +70,7 @@ if [ "$(ls "$tmp/full")" = "summary.csv" ] && [ "$(cat "$tmp/full/summary.csv")"
   echo "ok: no partial file, the old file untouched"
 else
   echo "FAIL: files left after a failed write:"; ls -la "$tmp/full"; fail=1
+fi
 fi
 
 # an interrupted run (SIGINT once its temporary files exist) leaves nothing
