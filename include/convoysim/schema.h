@@ -120,6 +120,9 @@ const char *schema_place_name(int place);
 const char *schema_place_list(int place);
 /* The key naming an element: "id" or "name" (NULL for the root). */
 const char *schema_place_id(int place);
+/* The id (or name) of element i of place in sc; NULL when it has none or
+ * place is not a list. */
+const char *schema_element_id(const struct scenario *sc, int place, size_t i);
 
 /* Levenshtein distance between a and b (for did-you-mean). */
 size_t schema_distance(const char *a, const char *b);

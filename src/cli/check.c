@@ -175,18 +175,6 @@ static void print_need(const struct scenario *sc)
          loads / sc->horizon_days * sc->tonnes_per_truck);
 }
 
-static const char *element_id(const struct scenario *sc, int place, long i)
-{
-  switch (place) {
-  case REGION_NODE: return sc->nodes[i].id;
-  case REGION_ROAD: return sc->roads[i].id;
-  case REGION_CONVOY: return sc->convoys[i].id;
-  case REGION_ROE: return sc->roe[i].name;
-  case REGION_CONTINGENT: return sc->force.contingents[i].name;
-  default: return "?";
-  }
-}
-
 static void print_defaults(const struct scenario *sc)
 {
   char title[64];
@@ -216,10 +204,12 @@ static void print_defaults(const struct scenario *sc)
       for (size_t j = i; j < sc->n_defaults; j++)
         if (sc->defaults[j].key == k) {
           done[j] = true;
-          if (shown < 5)
-            printf("%s%s", shown ? ", " : "", element_id(sc, k->place, sc->defaults[j].index));
-          else
+          if (shown < 5) {
+            const char *id = schema_element_id(sc, k->place, (size_t)sc->defaults[j].index);
+            printf("%s%s", shown ? ", " : "", id ? id : "?");
+          } else {
             more++;
+          }
           shown++;
         }
       if (more)

@@ -1943,7 +1943,7 @@ enum err scenario_validate(const struct scenario *sc, struct diag *d)
   return diag_count(d) > before ? ERR_SCENARIO : ERR_OK;
 }
 
-static void derive(struct scenario *sc)
+void loader_derive(struct scenario *sc)
 {
   sc->total_road_km = 0;
   for (size_t i = 0; i < sc->n_roads; i++)
@@ -2025,7 +2025,7 @@ static void read_root(struct loader *L, config_t *cfg)
   for (size_t i = 0; i < sc->n_convoys; i++)
     if (sc->convoys[i].escort_teams < 0)
       sc->convoys[i].escort_teams = sc->force.teams_per_convoy;
-  derive(sc);
+  loader_derive(sc);
   read_timeline(L, given);
   read_sweep(L, given);
   qsort(sc->defaults, sc->n_defaults, sizeof *sc->defaults, default_order);

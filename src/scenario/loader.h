@@ -73,6 +73,9 @@ bool loader_resolve_path(struct loader *L, const config_setting_t *s, const char
 /* Apply the --set overrides to the parsed tree (override.c). */
 void loader_apply_sets(struct loader *L, config_t *cfg, const char *const *sets, size_t n);
 
+/* Recompute the derived totals of sc (road km, population, need). */
+void loader_derive(struct scenario *sc);
+
 /* Base address of element `index` of `place` in sc (the root: sc itself). */
 void *loader_base(struct scenario *sc, int place, size_t index);
 

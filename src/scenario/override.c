@@ -49,18 +49,6 @@ static size_t place_count(const struct scenario *sc, int place)
   }
 }
 
-static const char *place_id(const struct scenario *sc, int place, size_t i)
-{
-  switch (place) {
-  case REGION_NODE: return sc->nodes[i].id;
-  case REGION_ROAD: return sc->roads[i].id;
-  case REGION_CONVOY: return sc->convoys[i].id;
-  case REGION_ROE: return sc->roe[i].name;
-  case REGION_CONTINGENT: return sc->force.contingents[i].name;
-  default: return NULL;
-  }
-}
-
 /* "; did you mean 'x'?" among the keys of place, or "" */
 static void key_suggestion(int place, const char *word, char *buf, size_t len)
 {
@@ -101,7 +89,7 @@ bool loader_resolve_path(struct loader *L, const config_setting_t *s, const char
     size_t count = place_count(sc, place);
     size_t idx = count;
     for (size_t i = 0; i < count; i++)
-      if (place_id(sc, place, i) && strcmp(place_id(sc, place, i), selector) == 0) {
+      if (schema_element_id(sc, place, i) && strcmp(schema_element_id(sc, place, i), selector) == 0) {
         idx = i;
         break;
       }
@@ -118,7 +106,7 @@ bool loader_resolve_path(struct loader *L, const config_setting_t *s, const char
       sug[0] = '\0';
       if (cand) {
         for (size_t i = 0; i < count; i++)
-          cand[i] = place_id(sc, place, i) ? place_id(sc, place, i) : "";
+          cand[i] = schema_element_id(sc, place, i) ? schema_element_id(sc, place, i) : "";
         const char *best = schema_suggest(selector, cand, count);
         if (best)
           snprintf(sug, sizeof sug, "; did you mean '%s'?", best);
@@ -131,7 +119,7 @@ bool loader_resolve_path(struct loader *L, const config_setting_t *s, const char
     if (k == NULL) {
       key_suggestion(place, dot + 1, sug, sizeof sug);
       loader_error(L, s, "'%s': unknown key '%s' in %s '%s'%s", path, dot + 1, schema_place_name(place),
-                   place_id(sc, place, idx) ? place_id(sc, place, idx) : selector, sug);
+                   schema_element_id(sc, place, idx) ? schema_element_id(sc, place, idx) : selector, sug);
       return false;
     }
     *kp = k;
@@ -437,16 +425,7 @@ enum err scenario_set(struct scenario *sc, const char *key, const char *value_te
       sc->nodes[df->index].desperation = sc->threats.desperation.initial;
   }
   /* derived totals */
-  sc->total_road_km = 0;
-  for (size_t i = 0; i < sc->n_roads; i++)
-    sc->total_road_km += sc->roads[i].km;
-  sc->total_population = 0;
-  sc->total_need_t_per_day = 0;
-  for (size_t i = 0; i < sc->n_nodes; i++)
-    if (sc->nodes[i].kind == NODE_DISTRIBUTION) {
-      sc->total_population += sc->nodes[i].population;
-      sc->total_need_t_per_day += sc->nodes[i].need_t_per_day;
-    }
+  loader_derive(sc);
   scenario_change_release(&c);
   return scenario_validate(sc, d);
 }

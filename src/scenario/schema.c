@@ -428,6 +428,18 @@ const char *schema_place_id(int place)
   }
 }
 
+const char *schema_element_id(const struct scenario *sc, int place, size_t i)
+{
+  switch (place) {
+  case REGION_NODE: return sc->nodes[i].id;
+  case REGION_ROAD: return sc->roads[i].id;
+  case REGION_CONVOY: return sc->convoys[i].id;
+  case REGION_ROE: return sc->roe[i].name;
+  case REGION_CONTINGENT: return sc->force.contingents[i].name;
+  default: return NULL;
+  }
+}
+
 size_t schema_distance(const char *a, const char *b)
 {
   size_t la = strlen(a), lb = strlen(b);
