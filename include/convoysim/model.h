@@ -28,6 +28,12 @@
 struct model;     /* opaque, read-only after model_new */
 struct model_ws;  /* opaque, one per thread */
 
+/* Most events one replication may have pending at once; more fails the
+ * replication with ERR_LIMIT.  Pending events are bounded by convoys,
+ * teams and crossing lanes in flight (no event per truck waiting), so only
+ * a scenario that schedules millions of things at once reaches it. */
+#define MODEL_MAX_PENDING ((size_t)1 << 24)
+
 enum convoy_outcome {
   OUTCOME_THROUGH, OUTCOME_PARTIAL, OUTCOME_LOST, OUTCOME_DENIED, OUTCOME_CANCELLED
 };

@@ -329,6 +329,10 @@ static int report_failure(enum err e, struct csv_file *files, bool *open)
                   strerror(files[f].err_no ? files[f].err_no : EIO));
         break;
       }
+  } else if (e == ERR_LIMIT) {
+    cli_error("run", "a replication had more than %zu events pending at once (the event "
+              "calendar's limit): the scenario schedules too much at a time; no file was written",
+              MODEL_MAX_PENDING);
   } else {
     cli_error("run", "a replication failed: %s; no file was written", err_str(e));
   }

@@ -1509,7 +1509,7 @@ enum err model_ws_new(const struct model *m, struct model_ws **out)
     model_ws_free(ws);
     return ERR_NOMEM;
   }
-  calendar_init(&ws->cal, (size_t)1 << 24);
+  calendar_init(&ws->cal, MODEL_MAX_PENDING);
   ws->r_cease = stream_new();
   ws->r_coord = calloc(nc + 1, sizeof *ws->r_coord);
   ws->r_inter = calloc(nc + 1, sizeof *ws->r_inter);
