@@ -1,5 +1,5 @@
 /*
- * bench_model.c - `convoysim bench model`: one replication of the 90-day
+ * bench_model.c - `convoysim bench baseline`: one replication of the 90-day
  * Gaza baseline (scenarios/gaza_baseline.cfg) on one thread.
  *
  * The one rule: the rate is measured over consecutive replications of one
@@ -62,7 +62,7 @@ int bench_model(FILE *out)
   }
   if (e != ERR_OK) {
     diag_print(&d, stderr);
-    fprintf(stderr, "convoysim: bench model: %s\n", err_str(e));
+    fprintf(stderr, "convoysim: bench baseline: %s\n", err_str(e));
   } else {
     bench_row(out, "baseline_replications_per_s", (double)n / (t1 - t0), "1/s");
     bench_row(out, "baseline_events_per_replication", (double)events / (double)n, "events");
