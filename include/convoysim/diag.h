@@ -21,6 +21,8 @@
 
 struct diag {
   char **msg;     /* msg[0..n-1], each "file:line: text", owned */
+  int *line;      /* line[i]: the line of msg[i], 0 for none */
+  size_t *flen;   /* flen[i]: length of the file part of msg[i] (0: none) */
   size_t n;       /* messages recorded */
   size_t cap;     /* allocated slots of msg */
   size_t dropped; /* messages past DIAG_MAX that were not kept */
@@ -40,6 +42,10 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
   ;
 
 size_t diag_count(const struct diag *d);
+
+/* Put the messages in reading order: files in the order they first appear,
+ * then by line (messages without a line first); otherwise as recorded. */
+void diag_sort(struct diag *d);
 
 /* Print each message on its own line, then "and N more" if any were dropped. */
 void diag_print(const struct diag *d, FILE *f);

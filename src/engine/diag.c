@@ -15,12 +15,15 @@ void diag_release(struct diag *d)
   for (size_t i = 0; i < d->n; i++)
     free(d->msg[i]);
   free(d->msg);
+  free(d->line);
+  free(d->flen);
   memset(d, 0, sizeof *d);
 }
 
 void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
 {
   char head[1024];
+  size_t flen = 0;
   char body[2048];
   va_list ap;
 
@@ -37,6 +40,8 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
     snprintf(head, sizeof head, "%s:%d: ", file, line);
   else
     snprintf(head, sizeof head, "%s: ", file);
+  if (file != NULL)
+    flen = strnlen(file, sizeof head - 3);
 
   if (d->n == d->cap) {
     size_t cap = d->cap ? 2 * d->cap : 8;
@@ -46,6 +51,18 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
       return;
     }
     d->msg = m;
+    int *l = realloc(d->line, cap * sizeof *l);
+    if (l == NULL) {
+      d->nomem = 1;
+      return;
+    }
+    d->line = l;
+    size_t *fl = realloc(d->flen, cap * sizeof *fl);
+    if (fl == NULL) {
+      d->nomem = 1;
+      return;
+    }
+    d->flen = fl;
     d->cap = cap;
   }
   size_t len = strlen(head) + strlen(body) + 1;
@@ -55,12 +72,48 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
     return;
   }
   snprintf(s, len, "%s%s", head, body);
+  d->line[d->n] = file != NULL && line > 0 ? line : 0;
+  d->flen[d->n] = flen;
   d->msg[d->n++] = s;
 }
 
 size_t diag_count(const struct diag *d)
 {
   return d->n + d->dropped;
+}
+
+/* Rank of message i's file: the index of the first message of that file. */
+static size_t file_rank(const struct diag *d, size_t i)
+{
+  for (size_t j = 0; j < i; j++)
+    if (d->flen[j] == d->flen[i] && memcmp(d->msg[j], d->msg[i], d->flen[i]) == 0)
+      return j;
+  return i;
+}
+
+void diag_sort(struct diag *d)
+{
+  size_t rank[DIAG_MAX];
+
+  for (size_t i = 0; i < d->n; i++)
+    rank[i] = file_rank(d, i);
+  /* insertion sort: stable, and n <= DIAG_MAX */
+  for (size_t i = 1; i < d->n; i++) {
+    char *m = d->msg[i];
+    int l = d->line[i];
+    size_t fl = d->flen[i], r = rank[i], j = i;
+    while (j > 0 && (rank[j - 1] > r || (rank[j - 1] == r && d->line[j - 1] > l))) {
+      d->msg[j] = d->msg[j - 1];
+      d->line[j] = d->line[j - 1];
+      d->flen[j] = d->flen[j - 1];
+      rank[j] = rank[j - 1];
+      j--;
+    }
+    d->msg[j] = m;
+    d->line[j] = l;
+    d->flen[j] = fl;
+    rank[j] = r;
+  }
 }
 
 void diag_print(const struct diag *d, FILE *f)
