@@ -262,8 +262,13 @@ static void survival(const char *file, const char *const *sets, size_t n_sets, i
 
 static void test_poisson_one_road(void **state)
 {
+  static const char *const x3[] = { "threats.armed.rate_multiplier=3" };
+  static const char *const crowd[] = { "roads.0.armed_per_h=0", "roads.0.crowd_per_h=0.2",
+                                       "threats.crowd.rate_multiplier=2.5" };
   (void)state;
   survival("one_road.cfg", NULL, 0, 300, exp(-0.5), "one road, exp(-0.5)");
+  survival("one_road.cfg", x3, 1, 300, exp(-1.5), "armed rate x3, exp(-1.5)");
+  survival("one_road.cfg", crowd, 3, 300, exp(-0.5), "crowd rate x2.5, exp(-0.2 x 2.5)");
 }
 
 static void test_roads_in_series(void **state)

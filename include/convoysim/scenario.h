@@ -149,12 +149,14 @@ struct threats {
     struct dist duration_h;   /* h */
     double strength_exponent; /* k */
     double driver_harm;       /* mean driver casualties per successful attack */
+    double rate_multiplier;   /* x every road's armed_per_h */
   } armed;
   struct {
     double stop_p;            /* P(each truck is stopped) */
     struct dist loss;         /* share of a stopped truck's load, per truck */
     struct dist duration_h;   /* h */
     double desperation_slope; /* crowd hazard x exp(slope x D) */
+    double rate_multiplier;   /* x every road's crowd_per_h */
   } crowd;
   struct {
     double window_days;       /* EWMA window */

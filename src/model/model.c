@@ -623,10 +623,10 @@ static void rates(struct model_ws *ws, struct convoy *c, double now)
     da = sc->roe[c->roe].deter_armed;
     dc = sc->roe[c->roe].deter_crowd;
   }
-  c->ra = rd->armed_per_h * da * common;
+  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * da * common;
   if (sc->threats.escalation.present && ws->esc_until[r] > now)
     c->ra *= sc->threats.escalation.hazard_multiplier;
-  c->rc = rd->crowd_per_h * dc * common;
+  c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * common;
   if (sc->threats.crowd.desperation_slope != 0.0)
     c->rc *= exp(sc->threats.crowd.desperation_slope * zone_D(ws, r));
   if (!(c->ra > 0.0))
