@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# baseline.sh - the main job: set up, build, run the 90-day Gaza baseline,
+# draw the daily fan chart, and say where everything went.
+#
+#   scripts/baseline.sh [extra options for convoysim run]
+#
+# e.g. scripts/baseline.sh -n 2000 -j 2
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash "$here/scripts/setup.sh"
+cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$here/build" -j "$jobs" >/dev/null
+
+out="$here/results/gaza_baseline"
+cd "$here"
+./build/convoysim run scenarios/gaza_baseline.cfg --daily --convoys -o "$out" "$@"
+gnuplot -e "datafile='$out/daily.csv'; outfile='$out/daily.png'" scripts/plot_daily.gp
+echo "fan chart:    $out/daily.png"
