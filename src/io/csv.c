@@ -85,32 +85,107 @@ static void put(struct csv_file *c, const char *s, size_t n)
     note_errno(c);
 }
 
-static void separator(struct csv_file *c)
+static void row_put(struct csv_row *r, const char *s, size_t n)
 {
-  if (c->col++ > 0)
-    put(c, ",", 1);
+  if (n == 0)
+    return;
+  if (r->len + n > r->cap) {
+    size_t cap = r->cap ? r->cap : 1024;
+    while (cap < r->len + n)
+      cap *= 2;
+    char *p = realloc(r->p, cap);
+    if (p == NULL) {
+      r->nomem = true;
+      return;
+    }
+    r->p = p;
+    r->cap = cap;
+  }
+  memcpy(r->p + r->len, s, n);
+  r->len += n;
 }
 
-void csv_str(struct csv_file *c, const char *s)
+/* Where cells go: a file (put) or a row in memory (row_put).  The cell
+ * formatting below is written once for both. */
+struct sink {
+  struct csv_file *c; /* the file, or NULL for a row */
+  struct csv_row *r;  /* the row, or NULL for a file */
+  size_t *col;        /* cells in the current row (count) */
+};
+
+static struct sink file_sink(struct csv_file *c)
 {
-  separator(c);
-  if (s == NULL)
-    return;
-  if (!csv_needs_quotes(s)) {
-    put(c, s, strlen(s));
+  return (struct sink){ .c = c, .r = NULL, .col = &c->col };
+}
+
+static struct sink row_sink(struct csv_row *r)
+{
+  return (struct sink){ .c = NULL, .r = r, .col = &r->col };
+}
+
+static void sink_put(struct sink k, const char *s, size_t n)
+{
+  if (k.c != NULL)
+    put(k.c, s, n);
+  else
+    row_put(k.r, s, n);
+}
+
+/* A cell's text, after the separator; written verbatim. */
+static void cell_text(struct sink k, const char *s, size_t n)
+{
+  if ((*k.col)++ > 0)
+    sink_put(k, ",", 1);
+  sink_put(k, s, n);
+}
+
+static void cell_str(struct sink k, const char *s)
+{
+  if (s == NULL || !csv_needs_quotes(s)) {
+    cell_text(k, s ? s : "", s ? strlen(s) : 0);
     return;
   }
-  put(c, "\"", 1);
+  cell_text(k, "\"", 1);
   for (const char *p = s; *p; p++) {
     const char *q = strchr(p, '"');
     size_t n = q ? (size_t)(q - p) + 1 : strlen(p);
-    put(c, p, n);
+    sink_put(k, p, n);
     if (q == NULL)
       break;
-    put(c, "\"", 1); /* the quote just written, doubled */
+    sink_put(k, "\"", 1); /* the quote just written, doubled */
     p = q;
   }
-  put(c, "\"", 1);
+  sink_put(k, "\"", 1);
+}
+
+static void cell_real(struct sink k, double x)
+{
+  char buf[CSV_REAL_MAX];
+
+  csv_format_real(buf, x);
+  cell_text(k, buf, strlen(buf));
+}
+
+static void cell_int(struct sink k, long long x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%lld", x);
+
+  cell_text(k, buf, (size_t)n);
+}
+
+static void cell_uint(struct sink k, uint64_t x)
+{
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%" PRIu64, x);
+
+  cell_text(k, buf, (size_t)n);
+}
+
+static void end_row(struct sink k)
+{
+  sink_put(k, "\r\n", 2);
+  *k.col = 0;
 }
 
 char *csv_format_real(char buf[CSV_REAL_MAX], double x)
@@ -129,31 +204,24 @@ char *csv_format_real(char buf[CSV_REAL_MAX], double x)
   return buf;
 }
 
+void csv_str(struct csv_file *c, const char *s)
+{
+  cell_str(file_sink(c), s);
+}
+
 void csv_real(struct csv_file *c, double x)
 {
-  char buf[CSV_REAL_MAX];
-
-  separator(c);
-  csv_format_real(buf, x);
-  put(c, buf, strlen(buf));
+  cell_real(file_sink(c), x);
 }
 
 void csv_int(struct csv_file *c, long long x)
 {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "%lld", x);
-
-  separator(c);
-  put(c, buf, (size_t)n);
+  cell_int(file_sink(c), x);
 }
 
 void csv_uint(struct csv_file *c, uint64_t x)
 {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "%" PRIu64, x);
-
-  separator(c);
-  put(c, buf, (size_t)n);
+  cell_uint(file_sink(c), x);
 }
 
 void csv_bool(struct csv_file *c, bool x)
@@ -163,8 +231,7 @@ void csv_bool(struct csv_file *c, bool x)
 
 void csv_end_row(struct csv_file *c)
 {
-  put(c, "\r\n", 2);
-  c->col = 0;
+  end_row(file_sink(c));
 }
 
 bool csv_failed(const struct csv_file *c)
@@ -250,73 +317,24 @@ void csv_row_release(struct csv_row *r)
   memset(r, 0, sizeof *r);
 }
 
-static void row_put(struct csv_row *r, const char *s, size_t n)
-{
-  if (r->len + n > r->cap) {
-    size_t cap = r->cap ? r->cap : 1024;
-    while (cap < r->len + n)
-      cap *= 2;
-    char *p = realloc(r->p, cap);
-    if (p == NULL) {
-      r->nomem = true;
-      return;
-    }
-    r->p = p;
-    r->cap = cap;
-  }
-  memcpy(r->p + r->len, s, n);
-  r->len += n;
-}
-
-static void row_separator(struct csv_row *r)
-{
-  if (r->col++ > 0)
-    row_put(r, ",", 1);
-}
-
 void csv_row_str(struct csv_row *r, const char *s)
 {
-  row_separator(r);
-  if (s == NULL)
-    return;
-  if (!csv_needs_quotes(s)) {
-    row_put(r, s, strlen(s));
-    return;
-  }
-  row_put(r, "\"", 1);
-  for (const char *p = s; *p; p++) {
-    row_put(r, p, 1);
-    if (*p == '"')
-      row_put(r, "\"", 1);
-  }
-  row_put(r, "\"", 1);
+  cell_str(row_sink(r), s);
 }
 
 void csv_row_real(struct csv_row *r, double x)
 {
-  char buf[CSV_REAL_MAX];
-
-  row_separator(r);
-  csv_format_real(buf, x);
-  row_put(r, buf, strlen(buf));
+  cell_real(row_sink(r), x);
 }
 
 void csv_row_int(struct csv_row *r, long long x)
 {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "%lld", x);
-
-  row_separator(r);
-  row_put(r, buf, (size_t)n);
+  cell_int(row_sink(r), x);
 }
 
 void csv_row_uint(struct csv_row *r, uint64_t x)
 {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "%" PRIu64, x);
-
-  row_separator(r);
-  row_put(r, buf, (size_t)n);
+  cell_uint(row_sink(r), x);
 }
 
 void csv_row_bool(struct csv_row *r, bool x)
@@ -326,8 +344,7 @@ void csv_row_bool(struct csv_row *r, bool x)
 
 void csv_row_end(struct csv_row *r)
 {
-  row_put(r, "\r\n", 2);
-  r->col = 0;
+  end_row(row_sink(r));
 }
 
 void csv_put(struct csv_file *c, const struct csv_row *r)

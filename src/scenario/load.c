@@ -31,6 +31,15 @@ _Static_assert(sizeof(enum sweep_design) == sizeof(int), "enums are stored as in
 
 /* ------------------------------------------------------------ utilities */
 
+/* calloc, noting L->nomem when it fails. */
+static void *zalloc(struct loader *L, size_t n, size_t size)
+{
+  void *p = calloc(n, size);
+  if (p == NULL)
+    L->nomem = true;
+  return p;
+}
+
 static char *dup_str(struct loader *L, const char *s)
 {
   char *c = strdup(s ? s : "");
@@ -79,6 +88,25 @@ static bool is_number(const config_setting_t *s)
 {
   int t = config_setting_type(s);
   return t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64 || t == CONFIG_TYPE_FLOAT;
+}
+
+/* A list ( ... ) or an array [ ... ]. */
+static bool is_sequence(const config_setting_t *s)
+{
+  int t = config_setting_type(s);
+  return t == CONFIG_TYPE_LIST || t == CONFIG_TYPE_ARRAY;
+}
+
+/* If s is a list or array of two, its elements go to *a and *b; else
+ * both are NULL and the answer is false. */
+static bool pair_of(const config_setting_t *s, const config_setting_t **a, const config_setting_t **b)
+{
+  *a = *b = NULL;
+  if (!is_sequence(s) || config_setting_length(s) != 2)
+    return false;
+  *a = config_setting_get_elem(s, 0);
+  *b = config_setting_get_elem(s, 1);
+  return true;
 }
 
 static double number_of(const config_setting_t *s)
@@ -577,16 +605,13 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
     return read_dist(L, s, k, &v->u.d);
   case SCHEMA_HOURS: {
     v->type = VALUE_HOURS;
-    if ((t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) && config_setting_length(s) == 2) {
-      const config_setting_t *a = config_setting_get_elem(s, 0);
-      const config_setting_t *b = config_setting_get_elem(s, 1);
-      if (is_number(a) && is_number(b)) {
-        double from = number_of(a), to = number_of(b);
-        if (from >= 0 && from < to && to <= 24) {
-          v->u.h.from = from;
-          v->u.h.to = to;
-          return true;
-        }
+    const config_setting_t *a, *b;
+    if (pair_of(s, &a, &b) && is_number(a) && is_number(b)) {
+      double from = number_of(a), to = number_of(b);
+      if (from >= 0 && from < to && to <= 24) {
+        v->u.h.from = from;
+        v->u.h.to = to;
+        return true;
       }
     }
     bad_value(L, s, k);
@@ -594,7 +619,7 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
   }
   case SCHEMA_WEEKDAYS: {
     v->type = VALUE_WEEKDAYS;
-    if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) {
+    if (is_sequence(s)) {
       int n = config_setting_length(s);
       unsigned mask = 0;
       int i;
@@ -1086,19 +1111,16 @@ static void kinds_text(unsigned kinds, char *buf, size_t len)
 static bool read_nodes(struct loader *L, const config_setting_t *s, const struct schema_key *k, int **out,
                        size_t *n_out)
 {
-  int t = config_setting_type(s);
   *out = NULL;
   *n_out = 0;
-  if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) {
+  if (!is_sequence(s)) {
     bad_value(L, s, k);
     return false;
   }
   int n = config_setting_length(s);
-  int *a = calloc(n > 0 ? (size_t)n : 1, sizeof *a);
-  if (a == NULL) {
-    L->nomem = true;
+  int *a = zalloc(L, n > 0 ? (size_t)n : 1, sizeof *a);
+  if (a == NULL)
     return false;
-  }
   bool ok = true;
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
@@ -1178,10 +1200,7 @@ static void element_label(const config_setting_t *g, int place, size_t i, char *
 
 static const config_setting_t **given_new(struct loader *L)
 {
-  const config_setting_t **g = calloc(schema_n_keys, sizeof *g);
-  if (g == NULL)
-    L->nomem = true;
-  return g;
+  return zalloc(L, schema_n_keys, sizeof(const config_setting_t *));
 }
 
 /* The list at key k (root), checked to be a list of groups; NULL if absent. */
@@ -1219,6 +1238,116 @@ static bool element_group(struct loader *L, const config_setting_t *e, const str
   return false;
 }
 
+/* Element e (number i) of list lk: false after reporting unless it is a
+ * group; else its label goes to where and its keys into given. */
+static bool walk_element(struct loader *L, const config_setting_t *e, const struct schema_key *lk, int i,
+                         const config_setting_t **given, char *where, size_t wlen)
+{
+  if (!element_group(L, e, lk, i))
+    return false;
+  element_label(e, lk->elem, (size_t)i, where, wlen);
+  memset(given, 0, schema_n_keys * sizeof *given);
+  walk(L, e, lk->elem, NULL, given, where);
+  return true;
+}
+
+/* The source line of element i of place (nodes, roads, convoys or
+ * contingents: the lists read_list reads). */
+static int *element_line(struct scenario *sc, int place, size_t i)
+{
+  switch (place) {
+  case REGION_NODE: return &sc->nodes[i].line;
+  case REGION_ROAD: return &sc->roads[i].line;
+  case REGION_CONVOY: return &sc->convoys[i].line;
+  default: return &sc->force.contingents[i].line;
+  }
+}
+
+/* Report element i of place (at e) if an earlier one has the same id. */
+static void duplicate_id(struct loader *L, const config_setting_t *e, int place, int i)
+{
+  const char *id = schema_element_id(L->sc, place, (size_t)i);
+  if (id == NULL)
+    return;
+  for (int j = 0; j < i; j++) {
+    const char *other = schema_element_id(L->sc, place, (size_t)j);
+    if (other && strcmp(other, id) == 0) {
+      loader_error(L, e, "duplicate %s %s '%s' (first at line %d)", schema_place_name(place), schema_place_id(place),
+                   id, *element_line(L->sc, place, (size_t)j));
+      return;
+    }
+  }
+}
+
+/* Allocate n zeroed elements of place (nodes, roads, convoys or
+ * contingents); the address of its count, or NULL (L->nomem) if out of
+ * memory. */
+static size_t *list_new(struct loader *L, int place, size_t n)
+{
+  struct scenario *sc = L->sc;
+  size_t *count;
+  bool ok;
+  switch (place) {
+  case REGION_NODE:
+    sc->nodes = zalloc(L, n, sizeof *sc->nodes);
+    L->node_bad = zalloc(L, n, sizeof *L->node_bad);
+    ok = sc->nodes != NULL && L->node_bad != NULL;
+    count = &sc->n_nodes;
+    break;
+  case REGION_ROAD:
+    ok = (sc->roads = zalloc(L, n, sizeof *sc->roads)) != NULL;
+    count = &sc->n_roads;
+    break;
+  case REGION_CONVOY:
+    ok = (sc->convoys = zalloc(L, n, sizeof *sc->convoys)) != NULL;
+    count = &sc->n_convoys;
+    break;
+  default:
+    ok = (sc->force.contingents = zalloc(L, n, sizeof *sc->force.contingents)) != NULL;
+    count = &sc->force.n_contingents;
+    break;
+  }
+  return ok ? count : NULL;
+}
+
+/* What one kind of list element needs besides the shared scaffolding. */
+struct element_kind {
+  int place;       /* REGION_NODE, ... (a list that list_new knows) */
+  bool skip_empty; /* an empty list allocates nothing */
+  /* values set before the keys are read (defaults apart); may be NULL */
+  void (*start)(void *base);
+  /* read the walked keys of element i (a group at e) into base */
+  void (*read)(struct loader *L, void *base, int i, const config_setting_t *e, const config_setting_t **given,
+               const char *where);
+};
+
+/* Read the list of ek->place: allocate it, and for every element apply
+ * the defaults, count it, note its line, and when it is a group walk its
+ * keys and hand them to ek->read. */
+static void read_list(struct loader *L, const config_setting_t **given, const struct element_kind *ek)
+{
+  const struct schema_key *lk = schema_find(REGION_ROOT, schema_place_list(ek->place));
+  int n;
+  const config_setting_t *list = list_of(L, lk, &n);
+  if (list == NULL || (n == 0 && ek->skip_empty))
+    return;
+  size_t *count = list_new(L, ek->place, (size_t)n);
+  if (count == NULL)
+    return;
+  for (int i = 0; i < n; i++) {
+    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+    void *base = loader_base(L->sc, ek->place, (size_t)i);
+    char where[128];
+    element_defaults(L, ek->place, base);
+    *count = (size_t)i + 1;
+    *element_line(L->sc, ek->place, (size_t)i) = (int)config_setting_source_line(e);
+    if (ek->start)
+      ek->start(base);
+    if (walk_element(L, e, lk, i, given, where, sizeof where))
+      ek->read(L, base, i, e, given, where);
+  }
+}
+
 static void read_roe(struct loader *L, const config_setting_t **given)
 {
   struct scenario *sc = L->sc;
@@ -1235,19 +1364,14 @@ static void read_roe(struct loader *L, const config_setting_t **given)
   }
   sc->roe = r;
   memset(sc->roe + sc->n_roe, 0, (size_t)n * sizeof *r);
-  int *seen_line = calloc(n_builtin + (size_t)n, sizeof *seen_line);
-  if (seen_line == NULL) {
-    L->nomem = true;
+  int *seen_line = zalloc(L, n_builtin + (size_t)n, sizeof *seen_line);
+  if (seen_line == NULL)
     return;
-  }
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
     char where[128];
-    if (!element_group(L, e, lk, i))
+    if (!walk_element(L, e, lk, i, given, where, sizeof where))
       continue;
-    element_label(e, REGION_ROE, (size_t)i, where, sizeof where);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, REGION_ROE, NULL, given, where);
     const struct schema_key *nk = schema_find(REGION_ROE, "name");
     const config_setting_t *ns = given[nk - schema_keys];
     if (ns == NULL) {
@@ -1279,103 +1403,57 @@ static void read_roe(struct loader *L, const config_setting_t **given)
   free(seen_line);
 }
 
-static void read_nodes_list(struct loader *L, const config_setting_t **given)
+static void node_start(void *base)
 {
-  struct scenario *sc = L->sc;
-  const struct schema_key *lk = schema_find(REGION_ROOT, "nodes");
-  int n;
-  const config_setting_t *list = list_of(L, lk, &n);
-  if (list == NULL)
-    return;
-  sc->nodes = calloc((size_t)n, sizeof *sc->nodes);
-  L->node_bad = calloc((size_t)n, sizeof *L->node_bad);
-  if (sc->nodes == NULL || L->node_bad == NULL) {
-    L->nomem = true;
-    return;
-  }
-  for (int i = 0; i < n; i++) {
-    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    struct node *nd = &sc->nodes[i];
-    char where[128];
-    element_defaults(L, REGION_NODE, nd);
-    sc->n_nodes = (size_t)i + 1;
-    nd->line = (int)config_setting_source_line(e);
-    nd->kind = NODE_JUNCTION;
-    if (!element_group(L, e, lk, i))
-      continue;
-    element_label(e, REGION_NODE, (size_t)i, where, sizeof where);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, REGION_NODE, NULL, given, where);
-    size_t before = diag_count(L->d);
-    const config_setting_t *ks = given[schema_find(REGION_NODE, "kind") - schema_keys];
-    read_keys(L, REGION_NODE, nd, given, e, where, i, true);
-    if (L->node_bad && (ks == NULL || diag_count(L->d) > before)) {
-      /* was the kind itself bad? re-read quietly */
-      struct diag quiet;
-      struct diag *saved = L->d;
-      struct value v;
-      diag_init(&quiet);
-      L->d = &quiet;
-      L->node_bad[i] = ks == NULL || !loader_read_value(L, ks, schema_find(REGION_NODE, "kind"), &v);
-      L->d = saved;
-      diag_release(&quiet);
-    }
-    if (nd->id)
-      for (int j = 0; j < i; j++)
-        if (sc->nodes[j].id && strcmp(sc->nodes[j].id, nd->id) == 0) {
-          loader_error(L, e, "duplicate node id '%s' (first at line %d)", nd->id, sc->nodes[j].line);
-          break;
-        }
-  }
+  ((struct node *)base)->kind = NODE_JUNCTION;
 }
 
-static void read_roads(struct loader *L, const config_setting_t **given)
+static void read_node(struct loader *L, void *base, int i, const config_setting_t *e, const config_setting_t **given,
+                      const char *where)
+{
+  size_t before = diag_count(L->d);
+  const config_setting_t *ks = given[schema_find(REGION_NODE, "kind") - schema_keys];
+  read_keys(L, REGION_NODE, base, given, e, where, i, true);
+  if (L->node_bad && (ks == NULL || diag_count(L->d) > before)) {
+    /* was the kind itself bad? re-read quietly */
+    struct diag quiet;
+    struct diag *saved = L->d;
+    struct value v;
+    diag_init(&quiet);
+    L->d = &quiet;
+    L->node_bad[i] = ks == NULL || !loader_read_value(L, ks, schema_find(REGION_NODE, "kind"), &v);
+    L->d = saved;
+    diag_release(&quiet);
+  }
+  duplicate_id(L, e, REGION_NODE, i);
+}
+
+static void road_start(void *base)
+{
+  struct road *r = base;
+  r->from = r->to = -1;
+}
+
+static void read_road(struct loader *L, void *base, int i, const config_setting_t *e, const config_setting_t **given,
+                      const char *where)
 {
   struct scenario *sc = L->sc;
-  const struct schema_key *lk = schema_find(REGION_ROOT, "roads");
-  int n;
-  const config_setting_t *list = list_of(L, lk, &n);
-  if (list == NULL)
-    return;
-  sc->roads = calloc((size_t)n, sizeof *sc->roads);
-  if (sc->roads == NULL) {
-    L->nomem = true;
-    return;
+  struct road *r = base;
+  read_keys(L, REGION_ROAD, r, given, e, where, i, true);
+  if (r->from < 0 || r->to < 0)
+    L->road_bad = true;
+  if (r->from >= 0 && r->to >= 0 && r->from == r->to)
+    loader_error(L, e, "a road must join two different nodes, not '%s' and '%s'",
+                 sc->nodes[r->from].id, sc->nodes[r->to].id);
+  if (r->id == NULL && r->from >= 0 && r->to >= 0) {
+    size_t len = strlen(sc->nodes[r->from].id) + strlen(sc->nodes[r->to].id) + 2;
+    r->id = malloc(len);
+    if (r->id == NULL)
+      L->nomem = true;
+    else
+      snprintf(r->id, len, "%s-%s", sc->nodes[r->from].id, sc->nodes[r->to].id);
   }
-  for (int i = 0; i < n; i++) {
-    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    struct road *r = &sc->roads[i];
-    char where[128];
-    element_defaults(L, REGION_ROAD, r);
-    r->from = r->to = -1;
-    sc->n_roads = (size_t)i + 1;
-    r->line = (int)config_setting_source_line(e);
-    if (!element_group(L, e, lk, i))
-      continue;
-    element_label(e, REGION_ROAD, (size_t)i, where, sizeof where);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, REGION_ROAD, NULL, given, where);
-    read_keys(L, REGION_ROAD, r, given, e, where, i, true);
-    if (r->from < 0 || r->to < 0)
-      L->road_bad = true;
-    if (r->from >= 0 && r->to >= 0 && r->from == r->to)
-      loader_error(L, e, "a road must join two different nodes, not '%s' and '%s'",
-                   sc->nodes[r->from].id, sc->nodes[r->to].id);
-    if (r->id == NULL && r->from >= 0 && r->to >= 0) {
-      size_t len = strlen(sc->nodes[r->from].id) + strlen(sc->nodes[r->to].id) + 2;
-      r->id = malloc(len);
-      if (r->id == NULL)
-        L->nomem = true;
-      else
-        snprintf(r->id, len, "%s-%s", sc->nodes[r->from].id, sc->nodes[r->to].id);
-    }
-    if (r->id)
-      for (int j = 0; j < i; j++)
-        if (sc->roads[j].id && strcmp(sc->roads[j].id, r->id) == 0) {
-          loader_error(L, e, "duplicate road id '%s' (first at line %d)", r->id, sc->roads[j].line);
-          break;
-        }
-  }
+  duplicate_id(L, e, REGION_ROAD, i);
 }
 
 static int road_between(const struct scenario *sc, int a, int b)
@@ -1388,118 +1466,66 @@ static int road_between(const struct scenario *sc, int a, int b)
   return -1;
 }
 
-static void read_convoys(struct loader *L, const config_setting_t **given)
+static void read_convoy(struct loader *L, void *base, int i, const config_setting_t *e,
+                        const config_setting_t **given, const char *where)
 {
   struct scenario *sc = L->sc;
-  const struct schema_key *lk = schema_find(REGION_ROOT, "convoys");
+  struct convoy_schedule *c = base;
   const struct schema_key *rk = schema_find(REGION_CONVOY, "route");
-  int n;
-  const config_setting_t *list = list_of(L, lk, &n);
-  if (list == NULL)
-    return;
-  sc->convoys = calloc((size_t)n, sizeof *sc->convoys);
-  if (sc->convoys == NULL) {
-    L->nomem = true;
+  const config_setting_t *ev = given[schema_find(REGION_CONVOY, "every_h") - schema_keys];
+  const config_setting_t *ia = given[schema_find(REGION_CONVOY, "interarrival_h") - schema_keys];
+  read_keys(L, REGION_CONVOY, c, given, e, where, i, true);
+  c->has_interarrival = ia != NULL;
+  if (ev == NULL && ia == NULL)
+    add_default(L, schema_find(REGION_CONVOY, "every_h"), i); /* departs once */
+  if (ev && ia)
+    loader_error(L, ia, "give 'every_h' or 'interarrival_h', not both");
+  if (ia && c->has_interarrival && !(dist_mean(&c->interarrival_h) > 0))
+    loader_error(L, ia, "'interarrival_h' must have a mean > 0");
+  duplicate_id(L, e, REGION_CONVOY, i);
+  const config_setting_t *rs = given[rk - schema_keys];
+  if (rs == NULL) {
+    loader_error(L, e, "missing 'route' in %s", where);
     return;
   }
-  for (int i = 0; i < n; i++) {
-    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    struct convoy_schedule *c = &sc->convoys[i];
-    char where[128];
-    element_defaults(L, REGION_CONVOY, c);
-    sc->n_convoys = (size_t)i + 1;
-    c->line = (int)config_setting_source_line(e);
-    if (!element_group(L, e, lk, i))
-      continue;
-    element_label(e, REGION_CONVOY, (size_t)i, where, sizeof where);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, REGION_CONVOY, NULL, given, where);
-    const config_setting_t *ev = given[schema_find(REGION_CONVOY, "every_h") - schema_keys];
-    const config_setting_t *ia = given[schema_find(REGION_CONVOY, "interarrival_h") - schema_keys];
-    read_keys(L, REGION_CONVOY, c, given, e, where, i, true);
-    c->has_interarrival = ia != NULL;
-    if (ev == NULL && ia == NULL)
-      add_default(L, schema_find(REGION_CONVOY, "every_h"), i); /* departs once */
-    if (ev && ia)
-      loader_error(L, ia, "give 'every_h' or 'interarrival_h', not both");
-    if (ia && c->has_interarrival && !(dist_mean(&c->interarrival_h) > 0))
-      loader_error(L, ia, "'interarrival_h' must have a mean > 0");
-    if (c->id)
-      for (int j = 0; j < i; j++)
-        if (sc->convoys[j].id && strcmp(sc->convoys[j].id, c->id) == 0) {
-          loader_error(L, e, "duplicate convoy id '%s' (first at line %d)", c->id, sc->convoys[j].line);
-          break;
-        }
-    const config_setting_t *rs = given[rk - schema_keys];
-    if (rs == NULL) {
-      loader_error(L, e, "missing 'route' in %s", where);
-      continue;
-    }
-    if (!read_nodes(L, rs, rk, &c->route, &c->route_len))
-      continue;
-    if (c->route_len < 2) {
-      loader_error(L, rs, "'route' must have at least two nodes");
-      continue;
-    }
-    c->legs = calloc(c->route_len - 1, sizeof *c->legs);
-    if (c->legs == NULL) {
-      L->nomem = true;
-      continue;
-    }
-    for (size_t j = 0; j + 1 < c->route_len; j++) {
-      c->legs[j] = road_between(sc, c->route[j], c->route[j + 1]);
-      if (c->legs[j] < 0 && !L->road_bad)
-        loader_error(L, rs, "'route': no road joins '%s' and '%s'", sc->nodes[c->route[j]].id,
-                     sc->nodes[c->route[j + 1]].id);
-    }
-    const struct node *first = &sc->nodes[c->route[0]];
-    const struct node *last = &sc->nodes[c->route[c->route_len - 1]];
-    bool first_bad = L->node_bad && L->node_bad[c->route[0]];
-    bool last_bad = L->node_bad && L->node_bad[c->route[c->route_len - 1]];
-    if (!first_bad && first->kind != NODE_CROSSING && first->kind != NODE_DEPOT)
-      loader_error(L, rs, "'route' must start at a crossing or depot, not at %s '%s'", kind_name(first->kind),
-                   first->id);
-    if (!last_bad && last->kind != NODE_DISTRIBUTION)
-      loader_error(L, rs, "'route' must end at a distribution node, not at %s '%s'", kind_name(last->kind),
-                   last->id);
+  if (!read_nodes(L, rs, rk, &c->route, &c->route_len))
+    return;
+  if (c->route_len < 2) {
+    loader_error(L, rs, "'route' must have at least two nodes");
+    return;
   }
+  c->legs = zalloc(L, c->route_len - 1, sizeof *c->legs);
+  if (c->legs == NULL)
+    return;
+  for (size_t j = 0; j + 1 < c->route_len; j++) {
+    c->legs[j] = road_between(sc, c->route[j], c->route[j + 1]);
+    if (c->legs[j] < 0 && !L->road_bad)
+      loader_error(L, rs, "'route': no road joins '%s' and '%s'", sc->nodes[c->route[j]].id,
+                   sc->nodes[c->route[j + 1]].id);
+  }
+  const struct node *first = &sc->nodes[c->route[0]];
+  const struct node *last = &sc->nodes[c->route[c->route_len - 1]];
+  bool first_bad = L->node_bad && L->node_bad[c->route[0]];
+  bool last_bad = L->node_bad && L->node_bad[c->route[c->route_len - 1]];
+  if (!first_bad && first->kind != NODE_CROSSING && first->kind != NODE_DEPOT)
+    loader_error(L, rs, "'route' must start at a crossing or depot, not at %s '%s'", kind_name(first->kind),
+                 first->id);
+  if (!last_bad && last->kind != NODE_DISTRIBUTION)
+    loader_error(L, rs, "'route' must end at a distribution node, not at %s '%s'", kind_name(last->kind),
+                 last->id);
 }
 
-static void read_contingents(struct loader *L, const config_setting_t **given)
+static void read_contingent(struct loader *L, void *base, int i, const config_setting_t *e,
+                            const config_setting_t **given, const char *where)
 {
-  struct scenario *sc = L->sc;
-  const struct schema_key *lk = schema_find(REGION_ROOT, "force.contingents");
-  int n;
-  const config_setting_t *list = list_of(L, lk, &n);
-  if (list == NULL || n == 0)
-    return;
-  sc->force.contingents = calloc((size_t)n, sizeof *sc->force.contingents);
-  if (sc->force.contingents == NULL) {
-    L->nomem = true;
-    return;
-  }
-  for (int i = 0; i < n; i++) {
-    const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    struct contingent *c = &sc->force.contingents[i];
-    char where[128];
-    element_defaults(L, REGION_CONTINGENT, c);
-    sc->force.n_contingents = (size_t)i + 1;
-    c->line = (int)config_setting_source_line(e);
-    if (!element_group(L, e, lk, i))
-      continue;
-    element_label(e, REGION_CONTINGENT, (size_t)i, where, sizeof where);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, REGION_CONTINGENT, NULL, given, where);
-    read_keys(L, REGION_CONTINGENT, c, given, e, where, i, true);
-    if (c->name)
-      for (int j = 0; j < i; j++)
-        if (sc->force.contingents[j].name && strcmp(sc->force.contingents[j].name, c->name) == 0) {
-          loader_error(L, e, "duplicate contingent name '%s' (first at line %d)", c->name,
-                       sc->force.contingents[j].line);
-          break;
-        }
-  }
+  read_keys(L, REGION_CONTINGENT, base, given, e, where, i, true);
+  duplicate_id(L, e, REGION_CONTINGENT, i);
 }
+
+static const struct element_kind node_kind = { REGION_NODE, false, node_start, read_node };
+static const struct element_kind road_kind = { REGION_ROAD, false, road_start, read_road };
+static const struct element_kind convoy_kind = { REGION_CONVOY, false, NULL, read_convoy };
+static const struct element_kind contingent_kind = { REGION_CONTINGENT, true, NULL, read_contingent };
 
 static void read_buildup(struct loader *L)
 {
@@ -1508,8 +1534,7 @@ static void read_buildup(struct loader *L)
   const config_setting_t *s = L->root[k - schema_keys];
   if (s == NULL)
     return;
-  int t = config_setting_type(s);
-  if (t != CONFIG_TYPE_LIST && t != CONFIG_TYPE_ARRAY) {
+  if (!is_sequence(s)) {
     char got[SHOW_LEN];
     show(s, got, sizeof got);
     loader_error(L, s, "'force.buildup' must be a list of [day, troops] steps, not %s", got);
@@ -1518,20 +1543,13 @@ static void read_buildup(struct loader *L)
   int n = config_setting_length(s);
   if (n == 0)
     return;
-  sc->force.buildup = calloc((size_t)n, sizeof *sc->force.buildup);
-  if (sc->force.buildup == NULL) {
-    L->nomem = true;
+  sc->force.buildup = zalloc(L, (size_t)n, sizeof *sc->force.buildup);
+  if (sc->force.buildup == NULL)
     return;
-  }
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-    int et = config_setting_type(e);
-    const config_setting_t *a = NULL, *b = NULL;
-    if ((et == CONFIG_TYPE_ARRAY || et == CONFIG_TYPE_LIST) && config_setting_length(e) == 2) {
-      a = config_setting_get_elem(e, 0);
-      b = config_setting_get_elem(e, 1);
-    }
-    if (a == NULL || !is_number(a) || !is_number(b) || !(number_of(a) >= 0) || !(number_of(b) >= 0)
+    const config_setting_t *a, *b;
+    if (!pair_of(e, &a, &b) || !is_number(a) || !is_number(b) || !(number_of(a) >= 0) || !(number_of(b) >= 0)
         || !isfinite(number_of(a)) || !isfinite(number_of(b))) {
       char got[SHOW_LEN];
       show(e, got, sizeof got);
@@ -1601,22 +1619,17 @@ static void read_timeline(struct loader *L, const config_setting_t **given)
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
     const config_setting_t *set = config_setting_type(e) == CONFIG_TYPE_GROUP ? config_setting_get_member(e, "set") : NULL;
-    if (set && (config_setting_type(set) == CONFIG_TYPE_LIST || config_setting_type(set) == CONFIG_TYPE_ARRAY))
+    if (set && is_sequence(set))
       total += (size_t)config_setting_length(set);
   }
-  sc->timeline = calloc(total ? total : 1, sizeof *sc->timeline);
-  if (sc->timeline == NULL) {
-    L->nomem = true;
+  sc->timeline = zalloc(L, total ? total : 1, sizeof *sc->timeline);
+  if (sc->timeline == NULL)
     return;
-  }
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    char where[64];
-    if (!element_group(L, e, lk, i))
+    char where[128];
+    if (!walk_element(L, e, lk, i, given, where, sizeof where))
       continue;
-    snprintf(where, sizeof where, "timeline entry %d", i);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, SCHEMA_PLACE_TIMELINE, NULL, given, where);
     const config_setting_t *ds = given[dk - schema_keys];
     const config_setting_t *ss = given[sk - schema_keys];
     struct value dv = { .type = VALUE_REAL };
@@ -1631,8 +1644,7 @@ static void read_timeline(struct loader *L, const config_setting_t **given)
       loader_error(L, e, "missing 'set' in %s", where);
       continue;
     }
-    int st = config_setting_type(ss);
-    if (st != CONFIG_TYPE_LIST && st != CONFIG_TYPE_ARRAY) {
+    if (!is_sequence(ss)) {
       char got[SHOW_LEN];
       show(ss, got, sizeof got);
       loader_error(L, ss, "'set' must be a list of (\"KEY\", value) pairs, not %s", got);
@@ -1641,13 +1653,8 @@ static void read_timeline(struct loader *L, const config_setting_t **given)
     int m = config_setting_length(ss);
     for (int j = 0; j < m; j++) {
       const config_setting_t *pair = config_setting_get_elem(ss, (unsigned)j);
-      int pt = config_setting_type(pair);
-      const config_setting_t *ks = NULL, *vs = NULL;
-      if ((pt == CONFIG_TYPE_LIST || pt == CONFIG_TYPE_ARRAY) && config_setting_length(pair) == 2) {
-        ks = config_setting_get_elem(pair, 0);
-        vs = config_setting_get_elem(pair, 1);
-      }
-      if (ks == NULL || config_setting_type(ks) != CONFIG_TYPE_STRING) {
+      const config_setting_t *ks, *vs;
+      if (!pair_of(pair, &ks, &vs) || config_setting_type(ks) != CONFIG_TYPE_STRING) {
         char got[SHOW_LEN];
         show(pair, got, sizeof got);
         loader_error(L, pair, "'set' must hold (\"KEY\", value) pairs, not %s", got);
@@ -1683,19 +1690,14 @@ static void read_sweep(struct loader *L, const config_setting_t **given)
   const config_setting_t *list = list_of(L, lk, &n);
   if (list == NULL || n == 0)
     return;
-  sc->sweep.vary = calloc((size_t)n, sizeof *sc->sweep.vary);
-  if (sc->sweep.vary == NULL) {
-    L->nomem = true;
+  sc->sweep.vary = zalloc(L, (size_t)n, sizeof *sc->sweep.vary);
+  if (sc->sweep.vary == NULL)
     return;
-  }
   for (int i = 0; i < n; i++) {
     const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
-    char where[64];
-    if (!element_group(L, e, lk, i))
+    char where[128];
+    if (!walk_element(L, e, lk, i, given, where, sizeof where))
       continue;
-    snprintf(where, sizeof where, "sweep factor %d", i);
-    memset(given, 0, schema_n_keys * sizeof *given);
-    walk(L, e, SCHEMA_PLACE_VARY, NULL, given, where);
     const config_setting_t *ks = given[kk - schema_keys];
     const config_setting_t *vs = given[schema_find(SCHEMA_PLACE_VARY, "values") - schema_keys];
     const config_setting_t *mins = given[schema_find(SCHEMA_PLACE_VARY, "min") - schema_keys];
@@ -1730,19 +1732,16 @@ static void read_sweep(struct loader *L, const config_setting_t **given)
       continue;
     }
     if (vs != NULL) {
-      int vt = config_setting_type(vs);
-      int m = (vt == CONFIG_TYPE_ARRAY || vt == CONFIG_TYPE_LIST) ? config_setting_length(vs) : 0;
+      int m = is_sequence(vs) ? config_setting_length(vs) : 0;
       if (m == 0) {
         char got[SHOW_LEN];
         show(vs, got, sizeof got);
         loader_error(L, vs, "'values' must be a non-empty list of values of '%s', not %s", path, got);
         continue;
       }
-      f.values = calloc((size_t)m, sizeof *f.values);
-      if (f.values == NULL) {
-        L->nomem = true;
+      f.values = zalloc(L, (size_t)m, sizeof *f.values);
+      if (f.values == NULL)
         continue;
-      }
       for (int j = 0; j < m; j++) {
         if (loader_read_value(L, config_setting_get_elem(vs, (unsigned)j), k, &f.values[f.n_values]))
           f.n_values++;
@@ -1985,9 +1984,9 @@ static void read_root(struct loader *L, config_t *cfg)
       }
     }
   read_roe(L, given);
-  read_nodes_list(L, given);
-  read_roads(L, given);
-  read_convoys(L, given);
+  read_list(L, given, &node_kind);
+  read_list(L, given, &road_kind);
+  read_list(L, given, &convoy_kind);
   /* root scalars; defaults of absent mechanisms are not "applied" */
   for (size_t i = 0; i < schema_n_keys; i++) {
     const struct schema_key *k = &schema_keys[i];
@@ -2013,7 +2012,7 @@ static void read_root(struct loader *L, config_t *cfg)
   if (L->root[bk - schema_keys] != NULL)
     read_nodes(L, L->root[bk - schema_keys], bk, &sc->force.qrf_bases, &sc->force.n_qrf_bases);
   read_buildup(L);
-  read_contingents(L, given);
+  read_list(L, given, &contingent_kind);
   /* defaults that depend on other keys */
   for (size_t i = 0; i < sc->n_nodes; i++)
     if (sc->nodes[i].kind == NODE_DISTRIBUTION) {
