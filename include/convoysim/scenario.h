@@ -297,8 +297,9 @@ void scenario_init(struct scenario *sc);
 
 /* Load `path`, apply the `n_sets` overrides "KEY=VALUE" in order, validate,
  * and fill *sc.  Every problem goes to d as "file:line: message" (overrides
- * are reported as "--set KEY: message").  Returns ERR_OK, ERR_NOINPUT (file
- * missing or unreadable), ERR_SCENARIO (d has the problems) or ERR_NOMEM.
+ * are reported as "--set KEY: message"), in reading order (diag_sort).
+ * Returns ERR_OK, ERR_NOINPUT (file missing or unreadable), ERR_SCENARIO
+ * (d has the problems) or ERR_NOMEM.
  * On failure *sc holds nothing that needs releasing. */
 enum err scenario_load(struct scenario *sc, const char *path,
                        const char *const *sets, size_t n_sets, struct diag *d);

@@ -2079,6 +2079,8 @@ static enum err load_text(struct scenario *sc, const char *text, const char *lab
   free(L.node_bad);
   free(L.defs);
   free(L.def_state);
+  if (diag_count(d) > before)
+    diag_sort(d); /* reading order, whatever order the checks ran in */
   if (e == ERR_OK && L.nomem)
     e = ERR_NOMEM;
   else if (e == ERR_OK && (diag_count(d) > before || d->nomem))
