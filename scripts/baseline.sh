@@ -13,8 +13,8 @@ bash "$here/scripts/setup.sh"
 cmake -S "$here" -B "$here/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$here/build" -j "$jobs" >/dev/null
 
-out="$here/results/gaza_baseline"
 cd "$here"
+out=results/gaza_baseline   # relative, so the paths printed are short
 ./build/convoysim run scenarios/gaza_baseline.cfg --daily --convoys -o "$out" "$@"
 gnuplot -e "datafile='$out/daily.csv'; outfile='$out/daily.png'" scripts/plot_daily.gp
 echo "fan chart:    $out/daily.png"
