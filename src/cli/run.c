@@ -69,6 +69,9 @@ static void catch_signals(void)
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGHUP, &sa, NULL);
+  /* past a file-size limit a write fails with EFBIG (exit 74, temporary
+   * files removed) instead of the process dying with them on disk */
+  signal(SIGXFSZ, SIG_IGN);
 }
 
 struct run_opts {
@@ -366,7 +369,8 @@ static void write_manifest(struct csv_file *f, struct scenario *sc, const char *
 
   sc->replications = st->reps; /* the count actually run (precision may stop early) */
   snprintf(header, sizeof header,
-           "convoysim %s manifest: `convoysim run THIS_FILE` reproduces the CSV of this run\n"
+           "convoysim %s manifest: `convoysim run THIS_FILE` reproduces summary.csv and\n"
+           "replications.csv of this run (add --daily, --convoys, --trace R for the others)\n"
            "command: %s\n"
            "threads: %d\n"
            "ranks: 1\n"
@@ -426,6 +430,9 @@ int cmd_run(int argc, char **argv)
       cli_error("run", "%s", err_str(e));
     return err_exit_code(e);
   }
+  if (sc.sweep.present)
+    cli_error("run", "note: %s has a sweep group; this version checks it but runs only the "
+              "scenario's own values", path);
   if (o.reps > 0)
     sc.replications = o.reps;
   if (o.have_seed)
@@ -582,6 +589,15 @@ int cmd_run(int argc, char **argv)
       goto done;
     }
   }
+  /* the folder holds one run: optional files an earlier run left there
+   * would not belong to this one */
+  for (int f = 0; f < F_COUNT; f++)
+    if (!want[f]) {
+      char stale[sizeof fpath];
+      snprintf(stale, sizeof stale, "%s/%s", out_dir, file_names[f]);
+      if (unlink(stale) != 0 && errno != ENOENT)
+        cli_error("run", "warning: cannot remove '%s' of an earlier run: %s", stale, strerror(errno));
+    }
   headline(&sc, &st, threads, wall, out_dir, want);
   rc = 0;
 done:

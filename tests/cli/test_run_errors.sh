@@ -61,7 +61,7 @@ if ! (ulimit -f 16; "$bin" run "$scn" -n 2 -o "$tmp/probe" -q >/dev/null 2>&1); 
 else
 mkdir -p "$tmp/full"
 echo "old" >"$tmp/full/summary.csv"
-(trap '' XFSZ; ulimit -f 16; "$bin" run "$scn" -n 2000 -o "$tmp/full" -q --convoys \
+(ulimit -f 16; "$bin" run "$scn" -n 2000 -o "$tmp/full" -q --convoys \
    >"$tmp/stdout" 2>"$tmp/stderr")
 got=$?
 if [ "$got" -eq 74 ]; then echo "ok: write failure exits 74"; else
