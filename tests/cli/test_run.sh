@@ -76,5 +76,18 @@ if command -v gnuplot >/dev/null 2>&1; then
   check "plot_daily.gp draws a PNG" test -s "$tmp/daily.png" -a ! -s "$tmp/gp.err"
 fi
 
+# a heavy-tailed inspection time (service starts millions of years away)
+# ends: such starts are never, not a day-by-day walk of the calendar
+timeout 120 "$bin" run "$scn" -n 4 -j 1 -q -o "$tmp/heavy" \
+  --set 'nodes.gate.inspect_h={dist="weibull"; shape=0.01; scale=1.0;}' >/dev/null 2>&1
+check "a heavy-tailed inspect_h run ends (exit 0)" test $? -eq 0
+
+# a folder holds one run: optional files of an earlier run there are removed
+"$bin" run "$scn" -n 20 -o "$tmp/j4" -q >/dev/null 2>&1
+check "re-run into a folder exits 0" test $? -eq 0
+check "an earlier run's convoys.csv and daily.csv are gone" \
+  test ! -e "$tmp/j4/convoys.csv" -a ! -e "$tmp/j4/daily.csv"
+check "the new summary is there" test -s "$tmp/j4/summary.csv"
+
 check "--help exits 0 and documents --precision" bash -c "'$bin' run --help | grep -q -- --precision"
 exit $fail
