@@ -172,7 +172,7 @@ static void several_problems_are_all_reported_with_their_lines(void **state)
   assert_int_equal(load_bad("bad/multi.cfg", NULL, 0, &d), ERR_SCENARIO);
   assert_int_equal(diag_count(&d), 5);
   /* in reading order, whatever order the checks found them in */
-  assert_string_equal(d.msg[0], "bad/multi.cfg:2: 'horizon_days' must be a number > 0, not -5");
+  assert_string_equal(d.msg[0], "bad/multi.cfg:2: 'horizon_days' must be a number in (0, 36500], not -5");
   assert_string_equal(d.msg[1], "bad/multi.cfg:4: 'lanes' must be an integer >= 1, not 0");
   assert_string_equal(d.msg[2], "bad/multi.cfg:5: unknown key 'popluation' in node 'gaza'; did you mean 'population'?");
   assert_string_equal(d.msg[3], "bad/multi.cfg:7: 'kmh': missing 'sd' for a normal distribution");

@@ -429,6 +429,11 @@ static bool xing_gen(struct model_ws *ws, struct xing *x)
 }
 
 /* The first instant >= s at which a service may start. */
+/* Service starts this late (1e12 h, 100 million years) are never: the
+ * horizon is at most 100 years, and a drawn service time this long (a
+ * heavy-tailed inspect_h) would otherwise walk the calendar day by day. */
+#define XING_NEVER_H 1.0e12
+
 static double xing_open_at(const struct model_ws *ws, const struct xing *x, double s)
 {
   const struct node *nd = &ws->sc->nodes[x->node];
@@ -437,6 +442,8 @@ static double xing_open_at(const struct model_ws *ws, const struct xing *x, doub
   if ((nd->open_days & WEEKDAYS_ALL) == 0 || nd->daily_cap == 0)
     return INFINITY;
   for (;;) {
+    if (!(s < XING_NEVER_H)) /* beyond: no opening is representable, and none is needed */
+      return INFINITY;
     double dd = floor(s / 24.0), hod;
     long d = (long)dd;
     if (!((nd->open_days >> (d % 7)) & 1u)) {

@@ -71,7 +71,7 @@ expect 65 "$bin" check bad/multi.cfg
 has err "bad/multi.cfg:4: 'lanes' must be an integer >= 1, not 0"
 has err "bad/multi.cfg:5: unknown key 'popluation' in node 'gaza'; did you mean 'population'?"
 has err "bad/multi.cfg:7: 'kmh': missing 'sd' for a normal distribution"
-has err "bad/multi.cfg:2: 'horizon_days' must be a number > 0, not -5"
+has err "bad/multi.cfg:2: 'horizon_days' must be a number in (0, 36500], not -5"
 has err "bad/multi.cfg:9: 'force.roe': no ROE profile 'robus'; did you mean 'robust'?"
 has err "convoysim check: bad/multi.cfg: 5 problems"
 [ -s "$tmp/out" ] && { echo "FAIL: stdout not empty on failure"; fails=$((fails + 1)); }
