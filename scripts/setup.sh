@@ -2,8 +2,7 @@
 # setup.sh - install everything convoysim needs on Debian 12, as root.
 #
 # Idempotent: packages already installed are not fetched again, and apt-get
-# is not touched at all when nothing is missing.  Set CONVOYSIM_MPI=1 to add
-# Open MPI for the distributed build.
+# is not touched at all when nothing is missing.
 set -euo pipefail
 
 packages=(
@@ -12,9 +11,6 @@ packages=(
   libomp-dev clang libclang-rt-14-dev                   # TSan/Archer, fuzzing
   gnuplot-nox                                           # plots (pngcairo)
 )
-if [ "${CONVOYSIM_MPI:-0}" = 1 ]; then
-  packages+=(openmpi-bin libopenmpi-dev)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

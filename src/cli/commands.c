@@ -8,7 +8,8 @@ const struct command cli_commands[] = {
     "engine and model benchmarks, as CSV rows benchmark,value,unit",
     "Run the named benchmarks (all of them by default) on this machine and\n"
     "print one CSV row per figure to stdout: benchmark,value,unit.\n"
-    "Timing goes to stdout only; nothing is written to disk.\n"
+    "Results go to stdout; the memory benchmark of mc runs convoysim in a\n"
+    "temporary folder that it removes.\n"
     "\n"
     "Options:\n"
     "  -l, --list     list the benchmarks and exit\n"
