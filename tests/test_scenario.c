@@ -76,6 +76,8 @@ static const struct {
   { "bad/real_type.cfg", "bad/real_type.cfg:7: 'km' must be a number > 0, not \"five\"" },
   { "bad/real_share.cfg", "bad/real_share.cfg:9: 'force.available' must be a number in [0, 1], not 1.5" },
   { "bad/seed_32bit.cfg", "bad/seed_32bit.cfg:9: 'seed' 3000000000 does not fit in 32 bits; write it as 3000000000L" },
+  { "bad/seed_64bit.cfg", "bad/seed_64bit.cfg:3: 'seed' of 2^63 - 1 or more must be written as a string, e.g. "
+                         "seed = \"18446744073709551615\" (libconfig cannot hold it as a number)" },
   { "bad/int_32bit.cfg", "bad/int_32bit.cfg:9: 'replications' 5000000000 does not fit in 32 bits; write it as 5000000000L" },
   { "bad/name_pattern.cfg", "bad/name_pattern.cfg:1: 'name' must be a string matching [A-Za-z0-9_-]+, not \"my run\"" },
   { "bad/enum_value.cfg", "bad/enum_value.cfg:5: 'kind' must be one of \"crossing\", \"depot\", \"distribution\", \"junction\", not \"distrbution\"; did you mean 'distribution'?" },

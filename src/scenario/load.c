@@ -565,6 +565,12 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
         bad_value(L, s, k);
         return false;
       }
+      if (ll == LLONG_MAX) { /* libconfig saturates larger numbers here */
+        loader_error(L, s, "'%s' of 2^63 - 1 or more must be written as a string, e.g. "
+                     "%s = \"18446744073709551615\" (libconfig cannot hold it as a number)",
+                     k->path, k->path);
+        return false;
+      }
       u = (uint64_t)ll;
     } else if (t == CONFIG_TYPE_STRING) {
       const char *str = config_setting_get_string(s);
