@@ -7,16 +7,7 @@
 # here.  300 replications with a fixed seed: the 95% CI half-widths (~0.004
 # and ~0.003) are far inside the bands.
 #   test_calibration.sh CONVOYSIM SOURCE_DIR
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
+. "$(dirname "$0")/common.sh"
 
 # column NAME of the one data row of summary.csv FILE (CRLF row ends)
 column() {

@@ -3,17 +3,8 @@
 # reproduces the run, --trace logs replication R, --precision stops on a
 # batch boundary, and the default output folder.
 #   test_run.sh CONVOYSIM SOURCE_DIR
-set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-src=$2
+. "$(dirname "$0")/common.sh"
 scn=$src/scenarios/example.cfg
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { # check DESCRIPTION COMMAND...
-  local what=$1; shift
-  if "$@"; then echo "ok: $what"; else echo "FAIL: $what"; fail=1; fi
-}
 
 # byte identity across -j 1, 2, 4 (with every optional file)
 for j in 1 2 4; do
