@@ -227,12 +227,29 @@ static void describe(const struct schema_key *k, char *buf, size_t len)
   }
 }
 
+/* loader_error at s, the message ending ", not " and what s holds. */
+static void error_not(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+#if defined(__GNUC__)
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+static void error_not(struct loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+  char body[1024], got[SHOW_LEN];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(body, sizeof body, fmt, ap);
+  va_end(ap);
+  show(s, got, sizeof got);
+  loader_error(L, s, "%s, not %s", body, got);
+}
+
 static void bad_value(struct loader *L, const config_setting_t *s, const struct schema_key *k)
 {
-  char want[160], got[SHOW_LEN];
+  char want[160];
   describe(k, want, sizeof want);
-  show(s, got, sizeof got);
-  loader_error(L, s, "'%s' must be %s, not %s", k->path, want, got);
+  error_not(L, s, "'%s' must be %s", k->path, want);
 }
 
 /* libconfig 1.5 wraps an integer beyond 32 bits written without L: find
@@ -410,9 +427,7 @@ static bool read_dist(struct loader *L, const config_setting_t *s, const struct 
     return false;
   }
   if (config_setting_type(ds) != CONFIG_TYPE_STRING) {
-    char got[SHOW_LEN];
-    show(ds, got, sizeof got);
-    loader_error(L, ds, "'%s': 'dist' must be a string, not %s", k->path, got);
+    error_not(L, ds, "'%s': 'dist' must be a string", k->path);
     return false;
   }
   const char *kname = config_setting_get_string(ds);
@@ -463,9 +478,7 @@ static bool read_dist(struct loader *L, const config_setting_t *s, const struct 
       loader_error(L, s, "'%s': missing '%s' for a %s distribution", k->path, pn[j + 1], kname);
       ok = false;
     } else if (!is_number(m)) {
-      char got[SHOW_LEN];
-      show(m, got, sizeof got);
-      loader_error(L, m, "'%s': '%s' must be a number, not %s", k->path, pn[j + 1], got);
+      error_not(L, m, "'%s': '%s' must be a number", k->path, pn[j + 1]);
       ok = false;
     } else if (!check_int_source(L, m, k)) {
       ok = false;
@@ -1092,9 +1105,7 @@ static void walk(struct loader *L, const config_setting_t *g, int place, const c
       given[k - schema_keys] = c;
     } else if (is_group_prefix(place, path)) {
       if (config_setting_type(c) != CONFIG_TYPE_GROUP) {
-        char got[SHOW_LEN];
-        show(c, got, sizeof got);
-        loader_error(L, c, "'%s' must be a group { ... }, not %s", path, got);
+        error_not(L, c, "'%s' must be a group { ... }", path);
       } else {
         walk(L, c, place, path, given, where);
       }
@@ -1221,9 +1232,7 @@ static const config_setting_t *list_of(struct loader *L, const struct schema_key
   }
   int t = config_setting_type(s);
   if (t != CONFIG_TYPE_LIST && !(t == CONFIG_TYPE_ARRAY && config_setting_length(s) == 0)) {
-    char got[SHOW_LEN];
-    show(s, got, sizeof got);
-    loader_error(L, s, "'%s' must be a list ( { ... }, ... ), not %s", k->path, got);
+    error_not(L, s, "'%s' must be a list ( { ... }, ... )", k->path);
     return NULL;
   }
   *n = config_setting_length(s);
@@ -1238,9 +1247,7 @@ static bool element_group(struct loader *L, const config_setting_t *e, const str
 {
   if (config_setting_type(e) == CONFIG_TYPE_GROUP)
     return true;
-  char got[SHOW_LEN];
-  show(e, got, sizeof got);
-  loader_error(L, e, "'%s' element %d must be a group { ... }, not %s", k->path, i, got);
+  error_not(L, e, "'%s' element %d must be a group { ... }", k->path, i);
   return false;
 }
 
@@ -1541,9 +1548,7 @@ static void read_buildup(struct loader *L)
   if (s == NULL)
     return;
   if (!is_sequence(s)) {
-    char got[SHOW_LEN];
-    show(s, got, sizeof got);
-    loader_error(L, s, "'force.buildup' must be a list of [day, troops] steps, not %s", got);
+    error_not(L, s, "'force.buildup' must be a list of [day, troops] steps");
     return;
   }
   int n = config_setting_length(s);
@@ -1557,9 +1562,7 @@ static void read_buildup(struct loader *L)
     const config_setting_t *a, *b;
     if (!pair_of(e, &a, &b) || !is_number(a) || !is_number(b) || !(number_of(a) >= 0) || !(number_of(b) >= 0)
         || !isfinite(number_of(a)) || !isfinite(number_of(b))) {
-      char got[SHOW_LEN];
-      show(e, got, sizeof got);
-      loader_error(L, e, "'force.buildup' steps must be [day, troops] with day >= 0 and troops >= 0, not %s", got);
+      error_not(L, e, "'force.buildup' steps must be [day, troops] with day >= 0 and troops >= 0");
       continue;
     }
     struct buildup_step st = { number_of(a), number_of(b) };
@@ -1651,9 +1654,7 @@ static void read_timeline(struct loader *L, const config_setting_t **given)
       continue;
     }
     if (!is_sequence(ss)) {
-      char got[SHOW_LEN];
-      show(ss, got, sizeof got);
-      loader_error(L, ss, "'set' must be a list of (\"KEY\", value) pairs, not %s", got);
+      error_not(L, ss, "'set' must be a list of (\"KEY\", value) pairs");
       continue;
     }
     int m = config_setting_length(ss);
@@ -1661,9 +1662,7 @@ static void read_timeline(struct loader *L, const config_setting_t **given)
       const config_setting_t *pair = config_setting_get_elem(ss, (unsigned)j);
       const config_setting_t *ks, *vs;
       if (!pair_of(pair, &ks, &vs) || config_setting_type(ks) != CONFIG_TYPE_STRING) {
-        char got[SHOW_LEN];
-        show(pair, got, sizeof got);
-        loader_error(L, pair, "'set' must hold (\"KEY\", value) pairs, not %s", got);
+        error_not(L, pair, "'set' must hold (\"KEY\", value) pairs");
         continue;
       }
       struct timeline_change c = { .day = dv.u.r };
@@ -1740,9 +1739,7 @@ static void read_sweep(struct loader *L, const config_setting_t **given)
     if (vs != NULL) {
       int m = is_sequence(vs) ? config_setting_length(vs) : 0;
       if (m == 0) {
-        char got[SHOW_LEN];
-        show(vs, got, sizeof got);
-        loader_error(L, vs, "'values' must be a non-empty list of values of '%s', not %s", path, got);
+        error_not(L, vs, "'values' must be a non-empty list of values of '%s'", path);
         continue;
       }
       f.values = zalloc(L, (size_t)m, sizeof *f.values);
