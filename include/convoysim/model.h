@@ -34,10 +34,23 @@ struct model_ws;  /* opaque, one per thread */
  * a scenario that schedules millions of things at once reaches it. */
 #define MODEL_MAX_PENDING ((size_t)1 << 24)
 
+/* The outcomes that partition the scheduled convoys (SPEC 4.7): the name
+ * in convoys.csv and the metric that counts them. */
+#define OUTCOME_LIST(X)                        \
+  X(THROUGH,   "through",   CONVOYS_THROUGH)   \
+  X(PARTIAL,   "partial",   CONVOYS_PARTIAL)   \
+  X(LOST,      "lost",      CONVOYS_LOST)      \
+  X(DENIED,    "denied",    CONVOYS_DENIED)    \
+  X(CANCELLED, "cancelled", CONVOYS_CANCELLED)
+
 enum convoy_outcome {
-  OUTCOME_THROUGH, OUTCOME_PARTIAL, OUTCOME_LOST, OUTCOME_DENIED, OUTCOME_CANCELLED
+#define X(id, name, metric) OUTCOME_##id,
+  OUTCOME_LIST(X)
+#undef X
+  OUTCOME_COUNT
 };
-const char *convoy_outcome_name(enum convoy_outcome o); /* "through", ... */
+/* "through", ... ("unknown" for a value out of range). */
+const char *convoy_outcome_name(enum convoy_outcome o);
 
 /* One scheduled (counted) convoy, written when it ends. */
 struct convoy_record {

@@ -344,6 +344,10 @@ int scenario_node_index(const struct scenario *sc, const char *id);
 int scenario_road_index(const struct scenario *sc, const char *id);
 int scenario_roe_index(const struct scenario *sc, const char *name);
 
+/* Recompute the derived totals of sc (total_road_km, total_population,
+ * total_need_t_per_day) after its values changed. */
+void scenario_derive(struct scenario *sc);
+
 /* Write one timeline change's value into sc (whose arrays may be a model's
  * private copies of the loaded ones). */
 void scenario_apply_change(struct scenario *sc, const struct timeline_change *c);

@@ -274,7 +274,7 @@ bool dist_is_constant(const struct dist *d)
 /* -------------------------------------------------------------- sampling */
 
 /* One untruncated draw of a non-constant distribution. */
-static double draw(const struct dist *d, const gsl_rng *r)
+static double raw_sample(const struct dist *d, const gsl_rng *r)
 {
   switch (d->kind) {
   case DIST_EXPONENTIAL:
@@ -312,13 +312,13 @@ double dist_sample(const struct dist *d, const gsl_rng *r)
 
   if (dist_is_constant(d)) /* consumes no draw (dist.h) */
     return d->p[0];        /* value, min = max, mean, or poisson's 0 */
-  x = draw(d, r);
+  x = raw_sample(d, r);
   if (d->kind == DIST_NORMAL && (d->flags & (DIST_NONNEG | DIST_POSITIVE)))
     while (x < 0.0)
-      x = draw(d, r);
+      x = raw_sample(d, r);
   if (d->flags & DIST_POSITIVE)
     while (!(x > 0.0))
-      x = draw(d, r);
+      x = raw_sample(d, r);
   return x;
 }
 

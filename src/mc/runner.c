@@ -35,14 +35,6 @@ struct slot {
 
 static const double daily_prob[2] = { 0.10, 0.90 };
 
-/* The names of convoy_outcome_name (model.h), here so that the runner does
- * not link the model. */
-static const char *outcome_name(enum convoy_outcome o)
-{
-  static const char *const names[] = { "through", "partial", "lost", "denied", "cancelled" };
-  return (unsigned)o < sizeof names / sizeof names[0] ? names[o] : "unknown";
-}
-
 /* --------------------------------------------------------------- sinks */
 
 static void convoy_row(struct csv_row *f, const struct runner_config *cfg, uint64_t rep,
@@ -145,7 +137,7 @@ static void convoy_row(struct csv_row *f, const struct runner_config *cfg, uint6
   else
     csv_row_int(f, c->schedule);
   csv_row_int(f, c->number);
-  csv_row_str(f, outcome_name(c->outcome));
+  csv_row_str(f, convoy_outcome_name(c->outcome));
   csv_row_real(f, c->scheduled_h);
   csv_row_real(f, c->ready_h);
   csv_row_real(f, c->depart_h);

@@ -1945,7 +1945,7 @@ enum err scenario_validate(const struct scenario *sc, struct diag *d)
   return diag_count(d) > before ? ERR_SCENARIO : ERR_OK;
 }
 
-void loader_derive(struct scenario *sc)
+void scenario_derive(struct scenario *sc)
 {
   sc->total_road_km = 0;
   for (size_t i = 0; i < sc->n_roads; i++)
@@ -2027,7 +2027,7 @@ static void read_root(struct loader *L, config_t *cfg)
   for (size_t i = 0; i < sc->n_convoys; i++)
     if (sc->convoys[i].escort_teams < 0)
       sc->convoys[i].escort_teams = sc->force.teams_per_convoy;
-  loader_derive(sc);
+  scenario_derive(sc);
   read_timeline(L, given);
   read_sweep(L, given);
   qsort(sc->defaults, sc->n_defaults, sizeof *sc->defaults, default_order);

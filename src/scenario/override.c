@@ -425,7 +425,7 @@ enum err scenario_set(struct scenario *sc, const char *key, const char *value_te
       sc->nodes[df->index].desperation = sc->threats.desperation.initial;
   }
   /* derived totals */
-  loader_derive(sc);
+  scenario_derive(sc);
   scenario_change_release(&c);
   return scenario_validate(sc, d);
 }

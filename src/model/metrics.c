@@ -1,5 +1,7 @@
-/* metrics.c - names and kinds of the metrics table (metrics.h). */
+/* metrics.c - names and kinds of the metrics table (metrics.h) and of the
+ * convoy outcomes (model.h): what the model's results are called. */
 #include "convoysim/metrics.h"
+#include "convoysim/model.h"
 
 #include <string.h>
 
@@ -34,4 +36,14 @@ int metric_from_name(const char *name)
     if (strcmp(metric_table[i].name, name) == 0)
       return i;
   return -1;
+}
+
+const char *convoy_outcome_name(enum convoy_outcome o)
+{
+  static const char *const names[OUTCOME_COUNT] = {
+#define X(id, name, metric) name,
+    OUTCOME_LIST(X)
+#undef X
+  };
+  return (unsigned)o < OUTCOME_COUNT ? names[o] : "unknown";
 }

@@ -1,0 +1,78 @@
+/*
+ * ceasefire.c - ceasefire violations and the halts they cause (SPEC 4.6).
+ *
+ * Violations are drawn for the whole horizon when a replication starts,
+ * from the ceasefire stream alone, so the crossings (crossing.c) can be
+ * evaluated lazily against a halt list that never changes afterwards.
+ * Overlapping halts merge; a collapse's halt lasts to the horizon and ends
+ * the drawing.  Owns struct ceasefire_state.
+ */
+#include "model_int.h"
+
+#include <stdlib.h>
+
+#include "convoysim/grow.h"
+
+enum err ceasefire_new(struct ceasefire_state *cf)
+{
+  cf->r = stream_new();
+  return cf->r != NULL ? ERR_OK : ERR_NOMEM;
+}
+
+void ceasefire_free(struct ceasefire_state *cf)
+{
+  stream_free(cf->r);
+  free(cf->halt);
+}
+
+static enum err add_halt(struct ceasefire_state *cf, double a, double b)
+{
+  if (cf->n_halt > 0 && a <= cf->halt[cf->n_halt - 1].b) {
+    if (b > cf->halt[cf->n_halt - 1].b)
+      cf->halt[cf->n_halt - 1].b = b;
+    return ERR_OK;
+  }
+  enum err e = GROW(&cf->halt, &cf->cap_halt, cf->n_halt + 1, 16, (size_t)1 << 26);
+  if (e != ERR_OK)
+    return e;
+  cf->halt[cf->n_halt++] = (struct halt){ a, b };
+  return ERR_OK;
+}
+
+enum err ceasefire_start(struct model_ws *ws)
+{
+  const struct ceasefire *c = &ws->sc->ceasefire;
+  struct ceasefire_state *cf = &ws->cf;
+  double horizon = ws->m->horizon;
+  cf->n_halt = 0;
+  cf->halt_i = 0;
+  stream_seek(cf->r, ws->seed, ws->rep, SRC_CEASEFIRE);
+  if (!c->present || !(c->violations_per_day > 0))
+    return ERR_OK;
+  double t = stream_exponential(cf->r, 24.0 / c->violations_per_day);
+  while (t < horizon) {
+    double h = draw(&c->halt_h, cf->r), end = t + h;
+    bool collapse = gsl_rng_uniform(cf->r) < c->collapse_p;
+    if (collapse && end < horizon)
+      end = horizon;
+    enum err e = add_halt(cf, t, end);
+    if (e != ERR_OK)
+      return e;
+    if (collapse)
+      break;
+    t += stream_exponential(cf->r, 24.0 / c->violations_per_day);
+  }
+  for (size_t i = 0; i < cf->n_halt; i++) {
+    push(ws, cf->halt[i].a, EV_HALT_START, (int)i, 0, NULL);
+    push(ws, cf->halt[i].b, EV_HALT_END, (int)i, 0, NULL);
+  }
+  return ERR_OK;
+}
+
+bool ceasefire_halted(struct model_ws *ws, double t)
+{
+  struct ceasefire_state *cf = &ws->cf;
+  while (cf->halt_i < cf->n_halt && cf->halt[cf->halt_i].b <= t)
+    cf->halt_i++;
+  return cf->halt_i < cf->n_halt && cf->halt[cf->halt_i].a <= t;
+}

@@ -1,0 +1,370 @@
+/*
+ * threat.c - what threatens a convoy on the road (SPEC 4.1-4.3, 4.5):
+ * hazard rates, the exponential clocks, armed attacks, crowd
+ * interceptions, engagements, escalation and desperation.  Owns struct
+ * threat_state and the hazard fields of struct convoy.
+ *
+ * The one rule: hazards use the exponential-clock method.  Each exposed
+ * convoy keeps a unit-rate Exp(1) "remaining integrated hazard" per threat,
+ * consumed at the current rate; when any multiplier changes (halt,
+ * escalation, midnight desperation, force build-up, timeline) the clocks
+ * are consumed up to now and the next incident rescheduled.  One event per
+ * incident, exact for piecewise-constant rates.
+ *
+ * An incident holds the convoy for its duration whatever its outcome; the
+ * convoy's own room (convoy.c) takes over when the hold ends.
+ */
+#include "model_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "convoysim/force.h"
+
+enum err threat_new(struct model_ws *ws)
+{
+  const struct scenario *sc = ws->m->sc;
+  size_t nn = sc->n_nodes + 1;
+  ws->th.D = calloc(nn, sizeof *ws->th.D);
+  ws->th.zone_weight = calloc(nn, sizeof *ws->th.zone_weight);
+  ws->th.esc_until = calloc(sc->n_roads + 1, sizeof *ws->th.esc_until);
+  return ws->th.D && ws->th.zone_weight && ws->th.esc_until ? ERR_OK : ERR_NOMEM;
+}
+
+void threat_free(struct model_ws *ws)
+{
+  free(ws->th.D);
+  free(ws->th.zone_weight);
+  free(ws->th.esc_until);
+}
+
+void threat_derive(struct model_ws *ws)
+{
+  const struct scenario *sc = ws->sc;
+  double pop = sc->total_population;
+  for (size_t i = 0; i < sc->n_nodes; i++)
+    ws->th.zone_weight[i] = sc->nodes[i].kind != NODE_DISTRIBUTION ? 0.0
+                            : pop > 0 ? sc->nodes[i].population / pop : 1.0;
+}
+
+void threat_mean_desperation(struct model_ws *ws)
+{
+  const struct scenario *sc = ws->sc;
+  double wsum = 0, dsum = 0;
+  for (size_t i = 0; i < sc->n_nodes; i++)
+    if (sc->nodes[i].kind == NODE_DISTRIBUTION) {
+      wsum += ws->th.zone_weight[i] * ws->th.D[i];
+      dsum += ws->th.zone_weight[i];
+    }
+  ws->th.D_mean = dsum > 0 ? wsum / dsum : 0.0;
+}
+
+void threat_reset(struct model_ws *ws)
+{
+  const struct scenario *sc = ws->sc;
+  for (size_t i = 0; i < sc->n_nodes; i++)
+    ws->th.D[i] = sc->nodes[i].desperation;
+  threat_mean_desperation(ws);
+  for (size_t r = 0; r < sc->n_roads; r++)
+    ws->th.esc_until[r] = -INFINITY;
+}
+
+void threat_desperation_day(struct model_ws *ws, size_t i)
+{
+  const struct node *nd = &ws->sc->nodes[i];
+  double s = nd->need_t_per_day > 0 ? 1.0 - ws->cnt.day_deliv[i] / nd->need_t_per_day : 0.0;
+  if (s < 0)
+    s = 0;
+  ws->th.D[i] += (s - ws->th.D[i]) / ws->sc->threats.desperation.window_days;
+}
+
+/* ---------------------------------------------------------------- rates */
+
+static double zone_D(const struct model_ws *ws, int road)
+{
+  int z = ws->sc->roads[road].zone;
+  return z >= 0 ? ws->th.D[z] : ws->th.D_mean;
+}
+
+static void rates(struct model_ws *ws, struct convoy *c, double now)
+{
+  const struct scenario *sc = ws->sc;
+  int r = sc->convoys[c->sched].legs[c->leg];
+  const struct road *rd = &sc->roads[r];
+  double common = ws->fs.patrol_factor *
+                  (1.0 - sc->threats.policing.effect * sc->threats.policing.level);
+  double da = 1.0, dc = 1.0;
+  if (sc->ceasefire.present && ceasefire_halted(ws, now))
+    common *= sc->ceasefire.tension_multiplier;
+  if (c->state == CS_REST)
+    common *= sc->movement.rest_exposure;
+  if (c->teams > 0 && c->roe >= 0) {
+    da = sc->roe[c->roe].deter_armed;
+    dc = sc->roe[c->roe].deter_crowd;
+  }
+  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * da * common;
+  if (sc->threats.escalation.present && ws->th.esc_until[r] > now)
+    c->ra *= sc->threats.escalation.hazard_multiplier;
+  c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * common;
+  if (sc->threats.crowd.desperation_slope != 0.0)
+    c->rc *= exp(sc->threats.crowd.desperation_slope * zone_D(ws, r));
+  if (!(c->ra > 0.0))
+    c->ra = 0.0;
+  if (!(c->rc > 0.0))
+    c->rc = 0.0;
+}
+
+double threat_next_opening(const struct model *m, double t)
+{
+  double dd = floor(t / 24.0), hod = t - 24.0 * dd;
+  if (hod < m->window_from)
+    return 24.0 * dd + m->window_from;
+  return 24.0 * (dd + 1.0) + m->window_from;
+}
+
+void threat_consume(struct convoy *c, double now)
+{
+  double dt = now - c->t0;
+  if (dt > 0) {
+    c->ea -= c->ra * dt;
+    c->ec -= c->rc * dt;
+    if (c->ea < 0)
+      c->ea = 0;
+    if (c->ec < 0)
+      c->ec = 0;
+    if (c->state == CS_DRIVE)
+      c->rem -= dt;
+    if (c->rem < 0)
+      c->rem = 0;
+  }
+  c->t0 = now;
+}
+
+void threat_schedule(struct model_ws *ws, struct convoy *c, int slot, double now)
+{
+  double te, ta, tc;
+  rates(ws, c, now);
+  c->t0 = now;
+  te = c->state == CS_DRIVE ? now + c->rem : threat_next_opening(ws->m, now);
+  ta = c->ra > 0 ? now + c->ea / c->ra : INFINITY;
+  tc = c->rc > 0 ? now + c->ec / c->rc : INFINITY;
+  cancel(ws, &c->ev);
+  if (ta < te && ta <= tc)
+    push(ws, ta, EV_ARMED, slot, 0, &c->ev);
+  else if (tc < te)
+    push(ws, tc, EV_CROWD, slot, 0, &c->ev);
+  else
+    push(ws, te, EV_PHASE_END, slot, 0, &c->ev);
+}
+
+void threat_refresh_all(struct model_ws *ws, double now)
+{
+  for (size_t i = 0; i < ws->cs.n_cv; i++) {
+    struct convoy *c = &ws->cs.cv[i];
+    if (c->state == CS_DRIVE || c->state == CS_REST) {
+      threat_consume(c, now);
+      threat_schedule(ws, c, (int)i, now);
+    }
+  }
+}
+
+/* ---------------------------------------------------------------- incidents */
+
+static double p_contest(double p_defeat, double k, double s, double a)
+{
+  double z;
+  if (p_defeat <= 0.0)
+    return 0.0;
+  if (p_defeat >= 1.0)
+    return 1.0;
+  if (k == 0.0)
+    return p_defeat;
+  z = log(p_defeat / (1.0 - p_defeat)) + k * log(s / a);
+  return 1.0 / (1.0 + exp(-z));
+}
+
+static void escalate(struct model_ws *ws, int road, double now)
+{
+  const struct scenario *sc = ws->sc;
+  double end = now + sc->threats.escalation.duration_h;
+  int z = sc->roads[road].zone;
+  if (!sc->threats.escalation.present)
+    return;
+  for (size_t r = 0; r < sc->n_roads; r++)
+    if ((int)r == road || (z >= 0 && sc->roads[r].zone == z))
+      if (end > ws->th.esc_until[r])
+        ws->th.esc_until[r] = end;
+  push(ws, end, EV_ESC_END, road, 0, NULL);
+  trace(ws, "escalation", NULL, sc->roads[road].id, NULL);
+  threat_refresh_all(ws, now);
+}
+
+/* One engagement's side effects: harm, force casualties, escalation. */
+static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_profile *roe,
+                       double harm_mean, bool *esc)
+{
+  gsl_rng *r = c->rng[CRS_ENGAGE];
+  double harm = harm_mean > 0 ? (double)gsl_ran_poisson(r, harm_mean) : 0.0;
+  double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(r, roe->force_harm) : 0.0;
+  bool e = gsl_rng_uniform(r) < roe->escalation_p;
+  c->engagements++;
+  c->harm += harm;
+  if (c->counted) {
+    ws->cnt.met[METRIC_ENGAGEMENTS] += 1;
+    ws->cnt.met[METRIC_CIVILIAN_HARM] += harm;
+    ws->cnt.met[METRIC_FORCE_CASUALTIES] += fh;
+    if (e && ws->sc->threats.escalation.present)
+      ws->cnt.met[METRIC_ESCALATIONS] += 1;
+  }
+  if (e)
+    *esc = true;
+}
+
+enum incident { INCIDENT_ARMED, INCIDENT_CROWD };
+
+/* An incident starts: the clocks are consumed to now, the clock that rang
+ * is drawn anew, the hold is drawn, the incident counted and traced.
+ * Returns the hold, h. */
+static double incident_open(struct model_ws *ws, struct convoy *c, enum incident kind, int road,
+                            double now)
+{
+  const struct scenario *sc = ws->sc;
+  bool armed = kind == INCIDENT_ARMED;
+  double d;
+  threat_consume(c, now);
+  c->ev = CALENDAR_NO_HANDLE;
+  if (armed)
+    c->ea = stream_exponential(c->rng[CRS_ARMED], 1.0);
+  else
+    c->ec = stream_exponential(c->rng[CRS_CROWD], 1.0);
+  d = draw(armed ? &sc->threats.armed.duration_h : &sc->threats.crowd.duration_h, c->rng[CRS_HOLD]);
+  if (armed)
+    c->armed++;
+  else
+    c->crowd++;
+  if (c->counted)
+    ws->cnt.met[armed ? METRIC_ARMED_ATTACKS : METRIC_CROWD_INTERCEPTIONS] += 1;
+  trace(ws, armed ? "armed_attack" : "crowd_interception", c, sc->roads[road].id, NULL);
+  return d;
+}
+
+/* An incident's outcome is known: trace it (detail in ws->buf), hold the
+ * convoy for d hours, escalate if an engagement did. */
+static void incident_close(struct model_ws *ws, struct convoy *c, int slot, enum incident kind,
+                           int road, double now, double d, bool esc)
+{
+  trace(ws, kind == INCIDENT_ARMED ? "armed_outcome" : "crowd_outcome", c,
+        ws->sc->roads[road].id, ws->buf);
+  c->before_hold = c->state;
+  c->state = CS_HOLD;
+  cancel(ws, &c->ev);
+  push(ws, now + (d > 0 ? d : 0), EV_HOLD_END, slot, 0, &c->ev);
+  if (esc)
+    escalate(ws, road, now);
+}
+
+void threat_armed_attack(struct model_ws *ws, int slot, double now)
+{
+  const struct model *m = ws->m;
+  const struct scenario *sc = ws->sc;
+  struct convoy *c = &ws->cs.cv[slot];
+  int road = sc->convoys[c->sched].legs[c->leg];
+  double d, a, share;
+  bool defeated = false, esc = false;
+  d = incident_open(ws, c, INCIDENT_ARMED, road, now);
+  a = draw(&sc->threats.armed.party, c->rng[CRS_ENGAGE]);
+  if (a < 1.0)
+    a = 1.0;
+  if (c->teams > 0 && c->roe >= 0) {
+    const struct roe_profile *roe = &sc->roe[c->roe];
+    if (gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->engage_armed) {
+      double p = p_contest(roe->p_defeat, sc->threats.armed.strength_exponent,
+                           (double)c->teams * sc->force.escort_team_size, a);
+      defeated = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < p;
+      engagement(ws, c, roe, roe->harm_armed, &esc);
+    }
+  }
+  if (defeated) {
+    if (c->counted)
+      ws->cnt.met[METRIC_ATTACKS_DEFEATED] += 1;
+  } else {
+    double lossf = 1.0;
+    gsl_rng *rl = c->rng[CRS_LOSS];
+    if (sc->threats.armed.driver_harm > 0 && c->counted)
+      ws->cnt.met[METRIC_DRIVER_CASUALTIES] += (double)gsl_ran_poisson(rl, sc->threats.armed.driver_harm);
+    else if (sc->threats.armed.driver_harm > 0)
+      (void)gsl_ran_poisson(rl, sc->threats.armed.driver_harm);
+    if (force_qrf_available(ws) && m->qrf_km[road] < INFINITY) {
+      const struct roe_profile *qroe = &sc->roe[ws->fs.roe];
+      double r = draw(&sc->force.qrf_notice_h, c->rng[CRS_QRF]) + m->qrf_km[road] / sc->force.qrf_kmh;
+      ws->fs.qrf_busy++;
+      push(ws, now + d, EV_QRF_FREE, 0, 0, NULL);
+      if (tracing(ws)) {
+        snprintf(ws->buf, sizeof ws->buf, "response_h=%.3f arrives=%s", r, r < d ? "yes" : "no");
+        trace(ws, "qrf_dispatch", c, sc->roads[road].id, ws->buf);
+      }
+      if (c->counted) {
+        ws->cnt.met[METRIC_QRF_DISPATCHES] += 1;
+        ws->cnt.sum_qrf += r;
+        ws->cnt.n_qrf++;
+      }
+      if (r < d) {
+        double p = p_contest(qroe->p_defeat, sc->threats.armed.strength_exponent,
+                             (double)sc->force.qrf_team_size, a);
+        bool win = gsl_rng_uniform(c->rng[CRS_QRF]) < p;
+        engagement(ws, c, qroe, qroe->harm_armed, &esc);
+        if (win) {
+          lossf = r / d;
+          if (c->counted)
+            ws->cnt.met[METRIC_ATTACKS_DEFEATED] += 1;
+        }
+      }
+    }
+    share = draw(&sc->threats.armed.loss, rl) * lossf;
+    for (int i = 0; i < c->n; i++)
+      if (c->cargo[i] > 0 && gsl_rng_uniform(rl) < share) {
+        c->cargo[i] = 0;
+        c->hit[i] = true;
+      }
+  }
+  if (tracing(ws))
+    snprintf(ws->buf, sizeof ws->buf, "attackers=%g defeated=%s hold_h=%.3f", a,
+             defeated ? "yes" : "no", d);
+  incident_close(ws, c, slot, INCIDENT_ARMED, road, now, d, esc);
+}
+
+void threat_crowd_interception(struct model_ws *ws, int slot, double now)
+{
+  const struct scenario *sc = ws->sc;
+  struct convoy *c = &ws->cs.cv[slot];
+  int road = sc->convoys[c->sched].legs[c->leg];
+  double d;
+  int stopped = 0;
+  bool stopped_them = false, esc = false;
+  d = incident_open(ws, c, INCIDENT_CROWD, road, now);
+  if (c->teams > 0 && c->roe >= 0) {
+    const struct roe_profile *roe = &sc->roe[c->roe];
+    if (gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->engage_crowd) {
+      stopped_them = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->p_defeat;
+      engagement(ws, c, roe, roe->harm_crowd, &esc);
+    }
+  }
+  if (!stopped_them) {
+    gsl_rng *rl = c->rng[CRS_LOSS];
+    for (int i = 0; i < c->n; i++)
+      if (c->cargo[i] > 0 && gsl_rng_uniform(rl) < sc->threats.crowd.stop_p) {
+        double sh = draw(&sc->threats.crowd.loss, rl);
+        stopped++;
+        if (sh > 0) {
+          c->cargo[i] *= 1.0 - (sh < 1.0 ? sh : 1.0);
+          c->hit[i] = true;
+        }
+      }
+  }
+  if (tracing(ws))
+    snprintf(ws->buf, sizeof ws->buf, "held_off=%s trucks_stopped=%d hold_h=%.3f",
+             stopped_them ? "yes" : "no", stopped, d);
+  incident_close(ws, c, slot, INCIDENT_CROWD, road, now, d, esc);
+}
