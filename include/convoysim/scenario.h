@@ -306,6 +306,10 @@ enum err scenario_load(struct scenario *sc, const char *path,
 
 void scenario_release(struct scenario *sc);
 
+/* Check that the documented default of key k (schema.h) reads back as a
+ * valid value of k: ERR_OK, or ERR_SCENARIO with the problem in d. */
+enum err scenario_check_default(const struct schema_key *k, struct diag *d);
+
 /* As scenario_load, from text in memory; `label` names it in messages
  * (@include resolves against the working directory). */
 enum err scenario_load_string(struct scenario *sc, const char *text, const char *label,
