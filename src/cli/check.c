@@ -265,12 +265,10 @@ int cmd_check(int argc, char **argv)
   opterr = 0;
   while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 's') {
-      if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
-        cli_error("check", "--set needs KEY=VALUE, not '%s'", optarg);
+      if (!cli_add_set("check", optarg, sets, &n_sets)) {
         free(sets);
         return EXIT_USAGE;
       }
-      sets[n_sets++] = optarg;
     } else {
       if (optopt == 's')
         cli_error("check", "--set needs KEY=VALUE");
@@ -305,16 +303,5 @@ int cmd_check(int argc, char **argv)
   use_bold = isatty(STDOUT_FILENO) && (nc == NULL || nc[0] == '\0');
   print_summary(&sc);
   scenario_release(&sc);
-  return 0;
-}
-
-int help_scenario(int argc, char **argv)
-{
-  bool md = argc > 1 && strcmp(argv[1], "--markdown") == 0;
-  if (argc > 2 || (argc == 2 && !md)) {
-    fprintf(stderr, "convoysim help scenario: the only option is --markdown\n");
-    return EXIT_USAGE;
-  }
-  schema_print_reference(stdout, md);
   return 0;
 }

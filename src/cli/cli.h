@@ -10,6 +10,8 @@
 #ifndef CONVOYSIM_CLI_H
 #define CONVOYSIM_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define EXIT_USAGE 64     /* EX_USAGE */
@@ -36,6 +38,8 @@ const struct command *cli_find(const char *name);
 /* Print the help of c to f. */
 void cli_print_help(const struct command *c, FILE *f);
 
+/* options.c: what every command shares. */
+
 /* "convoysim NAME: " + message + newline on stderr. */
 void cli_error(const char *name, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -43,11 +47,14 @@ void cli_error(const char *name, const char *fmt, ...)
 #endif
   ;
 
+/* A --set KEY=VALUE argument of command cmd appended to sets; false
+ * (after saying why) when it is not KEY=VALUE. */
+bool cli_add_set(const char *cmd, const char *arg, const char **sets, size_t *n_sets);
+
+/* The commands (one file each). */
 int cmd_bench(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
-/* `convoysim help scenario [--markdown]`: the scenario reference. */
-int help_scenario(int argc, char **argv);
 void bench_list(FILE *f);
 
 #endif

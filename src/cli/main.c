@@ -4,7 +4,7 @@
  * GNU conventions: --help and --version print to stdout and exit 0; a usage
  * error prints a hint to stderr and exits 64 (EX_USAGE).
  */
-#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "convoysim/schema.h"
 
 static void print_usage(FILE *f)
 {
@@ -53,15 +54,16 @@ void cli_print_help(const struct command *c, FILE *f)
     c->extra_help(f);
 }
 
-void cli_error(const char *name, const char *fmt, ...)
+/* `convoysim help scenario [--markdown]`: the reference of every key. */
+static int help_scenario(int argc, char **argv)
 {
-  va_list ap;
-
-  fprintf(stderr, "convoysim %s: ", name);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
+  bool md = argc > 1 && strcmp(argv[1], "--markdown") == 0;
+  if (argc > 2 || (argc == 2 && !md)) {
+    fprintf(stderr, "convoysim help scenario: the only option is --markdown\n");
+    return EXIT_USAGE;
+  }
+  schema_print_reference(stdout, md);
+  return 0;
 }
 
 static int help_main(int argc, char **argv)

@@ -176,11 +176,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o, const char **pa
       o->out = optarg;
       break;
     case 'S':
-      if (strchr(optarg, '=') == NULL || optarg[0] == '=') {
-        cli_error("run", "--set needs KEY=VALUE, not '%s'", optarg);
+      if (!cli_add_set("run", optarg, o->sets, &o->n_sets))
         return EXIT_USAGE;
-      }
-      o->sets[o->n_sets++] = optarg;
       break;
     case 'P': {
       char *end;
