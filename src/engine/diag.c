@@ -2,8 +2,11 @@
 #include "convoysim/diag.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "convoysim/grow.h"
 
 void diag_init(struct diag *d)
 {
@@ -43,27 +46,15 @@ void diag_add(struct diag *d, const char *file, int line, const char *fmt, ...)
   if (file != NULL)
     flen = strnlen(file, sizeof head - 3);
 
-  if (d->n == d->cap) {
-    size_t cap = d->cap ? 2 * d->cap : 8;
-    char **m = realloc(d->msg, cap * sizeof *m);
-    if (m == NULL) {
+  if (d->n == d->cap) { /* three arrays of one length: each grows alike */
+    size_t cm = d->cap, cl = d->cap, cf = d->cap;
+    if (GROW(&d->msg, &cm, d->n + 1, 8, SIZE_MAX / 16) != ERR_OK ||
+        GROW(&d->line, &cl, d->n + 1, 8, SIZE_MAX / 16) != ERR_OK ||
+        GROW(&d->flen, &cf, d->n + 1, 8, SIZE_MAX / 16) != ERR_OK) {
       d->nomem = 1;
       return;
     }
-    d->msg = m;
-    int *l = realloc(d->line, cap * sizeof *l);
-    if (l == NULL) {
-      d->nomem = 1;
-      return;
-    }
-    d->line = l;
-    size_t *fl = realloc(d->flen, cap * sizeof *fl);
-    if (fl == NULL) {
-      d->nomem = 1;
-      return;
-    }
-    d->flen = fl;
-    d->cap = cap;
+    d->cap = cm;
   }
   size_t len = strlen(head) + strlen(body) + 1;
   char *s = malloc(len);

@@ -10,10 +10,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "convoysim/grow.h"
 
 /* Free what c owns; err_no is kept so the caller can say why. */
 static void release(struct csv_file *c)
@@ -89,17 +92,9 @@ static void row_put(struct csv_row *r, const char *s, size_t n)
 {
   if (n == 0)
     return;
-  if (r->len + n > r->cap) {
-    size_t cap = r->cap ? r->cap : 1024;
-    while (cap < r->len + n)
-      cap *= 2;
-    char *p = realloc(r->p, cap);
-    if (p == NULL) {
-      r->nomem = true;
-      return;
-    }
-    r->p = p;
-    r->cap = cap;
+  if (r->len + n > r->cap && grow((void **)&r->p, &r->cap, r->len + n, 1, 1024, SIZE_MAX / 2) != ERR_OK) {
+    r->nomem = true;
+    return;
   }
   memcpy(r->p + r->len, s, n);
   r->len += n;

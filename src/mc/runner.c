@@ -9,12 +9,16 @@
  */
 #include "convoysim/runner.h"
 
+#include <stdint.h>
+
 #include <math.h>
 #include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <omp.h>
+
+#include "convoysim/grow.h"
 
 #define SLOT_ALIGN 64 /* a cache line: no two slots share one */
 
@@ -51,15 +55,9 @@ static void sink_daily(void *ctx, const struct daily_record *r)
 {
   struct slot *s = ctx;
 
-  if (s->n_day == s->cap_day) {
-    size_t cap = s->cap_day ? 2 * s->cap_day : 256;
-    struct daily_record *p = realloc(s->day, cap * sizeof *p);
-    if (p == NULL) {
-      s->nomem = true;
-      return;
-    }
-    s->day = p;
-    s->cap_day = cap;
+  if (GROW(&s->day, &s->cap_day, s->n_day + 1, 256, SIZE_MAX / sizeof *s->day) != ERR_OK) {
+    s->nomem = true;
+    return;
   }
   s->day[s->n_day++] = *r;
 }

@@ -16,6 +16,8 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "convoysim/grow.h"
+
 #define TALLY_MIN_CAP 64 /* first buffer size when no hint was given */
 
 const double tally_default_prob[TALLY_DEFAULT_NQ] = { 0.05, 0.50, 0.95 };
@@ -61,20 +63,7 @@ void tally_release(struct tally *t)
 /* Room for one more kept value: grow by doubling up to the cap. */
 static enum err make_room(struct tally *t)
 {
-  size_t cap;
-  double *p;
-
-  if (t->n < t->cap)
-    return ERR_OK;
-  cap = t->cap ? 2 * t->cap : TALLY_MIN_CAP;
-  if (cap > TALLY_EXACT_MAX)
-    cap = TALLY_EXACT_MAX;
-  p = realloc(t->kept, cap * sizeof *p);
-  if (p == NULL)
-    return ERR_NOMEM;
-  t->kept = p;
-  t->cap = cap;
-  return ERR_OK;
+  return GROW(&t->kept, &t->cap, t->n + 1, TALLY_MIN_CAP, TALLY_EXACT_MAX);
 }
 
 void tally_p2_only(struct tally *t)

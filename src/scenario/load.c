@@ -13,8 +13,11 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "convoysim/grow.h"
 
 static enum err load_text(struct scenario *sc, const char *text, const char *label, const char *incdir,
                           const char *const *sets, size_t n_sets, struct diag *d)
@@ -91,16 +94,10 @@ enum err scenario_load(struct scenario *sc, const char *path, const char *const 
     return ERR_NOINPUT;
   }
   for (;;) {
-    if (len + 4096 + 1 > cap) {
-      size_t ncap = cap ? 2 * cap : 16384;
-      char *t = realloc(text, ncap);
-      if (t == NULL) {
-        free(text);
-        fclose(f);
-        return ERR_NOMEM;
-      }
-      text = t;
-      cap = ncap;
+    if (GROW(&text, &cap, len + 4096 + 1, 16384, SIZE_MAX / 2) != ERR_OK) {
+      free(text);
+      fclose(f);
+      return ERR_NOMEM;
     }
     size_t got = fread(text + len, 1, cap - len - 1, f);
     len += got;
