@@ -831,7 +831,30 @@ static void schema_groups_are_contiguous_and_defaults_valid(void **state)
         left = true;
     }
   }
-  /* every default applies without a problem: scenario_init on each */
+  /* every default reads back as a valid value of its key ... */
+  struct diag d;
+  diag_init(&d);
+  for (size_t i = 0; i < schema_n_keys; i++)
+    if (scenario_check_default(&schema_keys[i], &d) != ERR_OK) {
+      diag_print(&d, stderr);
+      fail();
+    }
+  assert_int_equal(diag_count(&d), 0);
+  /* ... and a bad one would be caught */
+  struct schema_key bad = *schema_find(REGION_ROOT, "force.available");
+  bad.def = "1.5";
+  assert_int_equal(scenario_check_default(&bad, &d), ERR_SCENARIO);
+  assert_int_equal(diag_count(&d), 1);
+  assert_string_equal(d.msg[0], "(default of 'force.available'):1: 'force.available' must be a number in [0, 1], not 1.5");
+  bad = *schema_find(REGION_NODE, "inspect_h");
+  bad.def = "{ dist = \"gamma\"; mean = 0.5; }";
+  assert_int_equal(scenario_check_default(&bad, &d), ERR_SCENARIO);
+  bad = *schema_find(REGION_ROOT, "force.roe");
+  bad.def = "\"robustt\"";
+  assert_int_equal(scenario_check_default(&bad, &d), ERR_SCENARIO);
+  assert_int_equal(diag_count(&d), 3);
+  diag_release(&d);
+  /* scenario_init applies them */
   struct scenario sc;
   scenario_init(&sc);
   assert_int_equal(sc.n_roe, 3);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "convoysim/force.h"
 #include "convoysim/scenario.h"
 #include "convoysim/schema.h"
 
@@ -36,11 +37,6 @@ static int popcount7(unsigned m)
   return n;
 }
 
-static double pool(double troops, double available, double share, int team_size)
-{
-  return floor(troops * available * share / team_size);
-}
-
 static void print_force(const struct scenario *sc)
 {
   const struct force *fo = &sc->force;
@@ -51,22 +47,17 @@ static void print_force(const struct scenario *sc)
   }
   printf("  %g troops at day 0, %g available, ROE %s, escort policy %s\n", fo->troops, fo->available,
          sc->roe[fo->roe].name, fo->escort_policy == ESCORT_WAIT ? "wait" : "none");
-  printf("  team pools: floor(troops x %g x share / team size); shares escort %g, patrol %g, qrf %g\n",
+  printf("  team pools: floor(troops x %g x share / team size + 1e-9); shares escort %g, patrol %g, qrf %g\n",
          fo->available, fo->share_escort, fo->share_patrol, fo->share_qrf);
   printf("  %8s %10s %8s %8s %8s %10s\n", "from day", "troops", "escort", "patrol", "qrf", "coverage");
-  double troops0 = fo->troops;
-  for (size_t i = 0; i < fo->n_buildup && fo->buildup[i].day <= 0; i++)
-    troops0 = fo->buildup[i].troops;
   for (size_t i = 0; i <= fo->n_buildup; i++) {
     double day = i == 0 ? 0.0 : fo->buildup[i - 1].day;
-    double t = i == 0 ? troops0 : fo->buildup[i - 1].troops;
     if (i > 0 && day <= 0)
       continue;
-    double e = pool(t, fo->available, fo->share_escort, fo->escort_team_size);
-    double p = pool(t, fo->available, fo->share_patrol, fo->patrol_team_size);
-    double q = pool(t, fo->available, fo->share_qrf, fo->qrf_team_size);
-    double cov = sc->total_road_km > 0 ? fmin(1.0, p * fo->patrol_km_per_team / sc->total_road_km) : 0.0;
-    printf("  %8g %10g %8g %8g %8g %10.3f\n", day, t, e, p, q, cov);
+    double t = force_troops_at(fo, day * 24.0);
+    struct force_pools p;
+    force_pools(fo, t, sc->total_road_km, &p);
+    printf("  %8g %10g %8d %8d %8d %10.3f\n", day, t, p.escort, p.patrol, p.qrf, p.coverage);
   }
   printf("  patrol coverage = min(1, patrol teams x %g km / %g road km)\n", fo->patrol_km_per_team,
          sc->total_road_km);

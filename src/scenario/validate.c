@@ -11,6 +11,8 @@
  */
 #include "loader.h"
 
+#include "convoysim/force.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -81,11 +83,12 @@ static void validate(const struct scenario *sc, struct diag *d, const struct loa
     for (size_t i = 0; i < sc->force.n_buildup; i++)
       if (sc->force.buildup[i].troops > most)
         most = sc->force.buildup[i].troops;
-    double qrf = floor(most * sc->force.available * sc->force.share_qrf / sc->force.qrf_team_size);
+    struct force_pools p;
+    force_pools(&sc->force, most, sc->total_road_km, &p);
     const char *at = root_line(L, "force.share.qrf") > 0 ? "force.share.qrf" : "force.troops";
-    if (qrf >= 1 && sc->force.n_qrf_bases == 0)
+    if (p.qrf >= 1 && sc->force.n_qrf_bases == 0)
       report(d, bare, root_file(L, sc, at), root_line(L, at),
-               "missing 'force.qrf.bases': the force has up to %g QRF teams (set force.share.qrf = 0 for none)", qrf);
+               "missing 'force.qrf.bases': the force has up to %d QRF teams (set force.share.qrf = 0 for none)", p.qrf);
   }
   if (sc->coordination.deny_p + sc->coordination.impede_p > 1.0 + 1e-12)
     report(d, bare, root_file(L, sc, "coordination.deny_p"), root_line(L, "coordination.deny_p"),

@@ -57,6 +57,12 @@ if grep -q $'\033' "$tmp/out"; then echo "FAIL: colour in a pipe"; fails=$((fail
 expect 0 "$bin" check good/full.cfg
 has out "         0       5000      103       41       10      1.000"
 has out "        20       8000      165       66       16      1.000"
+# the pools are the model's: 400 x 0.9 x 0.7 / 4 is 63 teams (floating point
+# says 62.99999999999999), and a run's convoy that asks for every team gets 63
+expect 0 "$bin" check good/full.cfg --set force.troops=400 --set force.available=0.9 \
+  --set force.share.escort=0.7 --set force.escort.team_size=4 --set force.share.patrol=0.1 \
+  --set force.share.qrf=0.05 --set force.buildup='()'
+has out "         0        400       63        4        2      0.800"
 
 # --set is applied and checked like the file
 expect 0 "$bin" check good/minimal.cfg --set force.troops=1000 --set force.share.qrf=0 --set=nodes.ks.lanes=2
