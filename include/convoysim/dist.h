@@ -66,9 +66,11 @@
 #ifndef CONVOYSIM_DIST_H
 #define CONVOYSIM_DIST_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
 #define DIST_LIST(X)                               \
@@ -104,8 +106,9 @@ enum {
 struct dist {
   enum dist_kind kind; /* which family */
   double p[3];         /* parameters as the user wrote them (see above) */
-  double q[2];         /* derived for sampling: lognormal (mu, sigma) of
-                          ln X, gamma (shape, scale), triangular (F(mode),
+  double q[4];         /* derived for sampling: lognormal (mu, sigma) of
+                          ln X, gamma (shape, scale, d = shape - 1/3,
+                          c = (1/3) / sqrt(d)), triangular (F(mode),
                           max - min); 0 otherwise */
   unsigned flags;      /* DIST_NONNEG / DIST_SHARE / DIST_POSITIVE */
 };
@@ -129,17 +132,73 @@ struct dist dist_fixed(double value);
 bool dist_set(struct dist *d, enum dist_kind k, const double *p, unsigned flags,
               char *why, size_t whylen);
 
-/* One draw.  No allocation, no checks: d must come from dist_set/dist_fixed. */
-double dist_sample(const struct dist *d, const gsl_rng *r);
+/* True when every draw equals dist_mean (fixed, or zero spread): such a
+ * distribution consumes no draw.  Inline, as dist_sample: each call site
+ * then branches on its own distribution's kind. */
+static inline bool dist_is_constant(const struct dist *d)
+{
+  switch (d->kind) {
+  case DIST_FIXED:
+    return true;
+  case DIST_UNIFORM:
+    return d->p[0] == d->p[1];
+  case DIST_TRIANGULAR:
+    return d->p[0] == d->p[2];
+  case DIST_NORMAL:
+  case DIST_LOGNORMAL:
+  case DIST_GAMMA:
+    return d->p[1] == 0.0;
+  case DIST_POISSON:
+    return d->p[0] == 0.0;
+  default:
+    return false;
+  }
+}
+
+/* One draw of a distribution that is not constant (dist.c). */
+double dist_draw(const struct dist *d, const gsl_rng *r);
+
+/* A gamma draw of shape >= 1: gsl_ran_gamma's own method (Marsaglia and
+ * Tsang, 2000, on GSL's ziggurat Gaussian and gsl_rng_uniform_pos), the
+ * same operations in the same order, with d and c computed once per
+ * distribution instead of once per draw.  Draw for draw the same double
+ * as gsl_ran_gamma(r, shape, scale) (test_dist checks it); it is the
+ * commonest draw of a replication (every truck's inspection). */
+static inline double dist_gamma_mt(const struct dist *g, const gsl_rng *r)
+{
+  const double d = g->q[2], c = g->q[3];
+  double x, v, u;
+  for (;;) {
+    do {
+      x = gsl_ran_gaussian_ziggurat(r, 1.0);
+      v = 1.0 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    u = gsl_rng_uniform_pos(r);
+    if (u < 1 - 0.0331 * x * x * x * x)
+      break;
+    if (log(u) < 0.5 * x * x + d * (1 - v + log(v)))
+      break;
+  }
+  return g->q[1] * d * v;
+}
+
+/* One draw.  No allocation, no checks: d must come from dist_set/dist_fixed.
+ * A constant distribution returns its value and consumes no draw. */
+static inline double dist_sample(const struct dist *d, const gsl_rng *r)
+{
+  if (dist_is_constant(d))
+    return d->p[0]; /* value, min = max, mean, or poisson's 0 */
+  if (d->kind == DIST_GAMMA && d->q[0] >= 1.0 && !(d->flags & DIST_POSITIVE))
+    return dist_gamma_mt(d, r);
+  return dist_draw(d, r);
+}
 
 /* Exact mean and variance of what dist_sample draws (the truncated normal
  * included), for tests, `convoysim check` and route timing. */
 double dist_mean(const struct dist *d);
 double dist_var(const struct dist *d);
 
-/* True when every draw equals dist_mean (fixed, or zero spread): such a
- * distribution consumes no draw. */
-bool dist_is_constant(const struct dist *d);
 
 /* Write the distribution as a libconfig value: "3.5" (or "3.0") for fixed,
  * otherwise `{ dist = "gamma"; mean = 2.0; sd = 0.5; }`, reals with %.17g and

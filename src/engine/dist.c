@@ -237,6 +237,10 @@ bool dist_set(struct dist *d, enum dist_kind k, const double *p, unsigned flags,
       double r = p[1] / p[0];
       d->q[0] = 1.0 / (r * r); /* shape = mean^2 / sd^2 */
       d->q[1] = p[1] * r;      /* scale = sd^2 / mean */
+      if (d->q[0] >= 1.0) { /* what gsl_ran_gamma computes for each draw (dist.h) */
+        d->q[2] = d->q[0] - 1.0 / 3.0;
+        d->q[3] = (1.0 / 3.0) / sqrt(d->q[2]);
+      }
     }
     break;
   case DIST_TRIANGULAR:
@@ -249,26 +253,6 @@ bool dist_set(struct dist *d, enum dist_kind k, const double *p, unsigned flags,
     break;
   }
   return true;
-}
-
-bool dist_is_constant(const struct dist *d)
-{
-  switch (d->kind) {
-  case DIST_FIXED:
-    return true;
-  case DIST_UNIFORM:
-    return d->p[0] == d->p[1];
-  case DIST_TRIANGULAR:
-    return d->p[0] == d->p[2];
-  case DIST_NORMAL:
-  case DIST_LOGNORMAL:
-  case DIST_GAMMA:
-    return d->p[1] == 0.0;
-  case DIST_POISSON:
-    return d->p[0] == 0.0;
-  default:
-    return false;
-  }
 }
 
 /* -------------------------------------------------------------- sampling */
@@ -306,13 +290,10 @@ static double raw_sample(const struct dist *d, const gsl_rng *r)
   }
 }
 
-double dist_sample(const struct dist *d, const gsl_rng *r)
+double dist_draw(const struct dist *d, const gsl_rng *r)
 {
-  double x;
+  double x = raw_sample(d, r);
 
-  if (dist_is_constant(d)) /* consumes no draw (dist.h) */
-    return d->p[0];        /* value, min = max, mean, or poisson's 0 */
-  x = raw_sample(d, r);
   if (d->kind == DIST_NORMAL && (d->flags & (DIST_NONNEG | DIST_POSITIVE)))
     while (x < 0.0)
       x = raw_sample(d, r);
