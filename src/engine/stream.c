@@ -11,6 +11,7 @@
 #include "convoysim/stream.h"
 
 #include <assert.h>
+#include <stdbool.h>
 #include <math.h>
 #include <string.h>
 
@@ -26,15 +27,18 @@
 
 #define STREAM_BLOCKS 2                     /* blocks computed per refill */
 #define STREAM_WORDS (4 * STREAM_BLOCKS)    /* 64-bit words buffered */
-_Static_assert(STREAM_BLOCKS == 2, "refill() computes exactly two blocks");
 
 struct stream_state {
-  uint64_t buf[STREAM_WORDS]; /* words of blocks ctr0 - STREAM_BLOCKS .. ctr0 - 1 */
+  uint64_t buf[STREAM_WORDS]; /* words of the blocks before ctr0, buf[0 .. end - 1] */
   uint64_t key[2];            /* Philox key, from the master seed */
   uint64_t ctr0;              /* block number of the next block to compute */
   uint64_t source;            /* counter word 1 */
   uint64_t rep;               /* counter word 2 */
-  unsigned idx;               /* next unread word of buf; STREAM_WORDS = empty */
+  uint64_t rk[PHILOX_ROUNDS][2]; /* the key of each round */
+  uint64_t seed;              /* the master seed key[] was made from */
+  unsigned idx;               /* next unread word of buf; end = empty */
+  unsigned end;               /* words in buf */
+  bool keyed;                 /* key[] holds the key of seed */
 };
 
 uint64_t stream_mul128_portable(uint64_t a, uint64_t b, uint64_t *hi)
@@ -105,50 +109,85 @@ void stream_philox4x64_10(const uint64_t ctr[4], const uint64_t key[2],
   memcpy(out, x, sizeof x);
 }
 
-/* Compute the next two blocks into buf and return the first word.  The two
- * blocks are independent, so their rounds are interleaved by hand, in
- * scalar variables that stay in registers: their multiplications overlap
- * in the CPU instead of waiting on each other.  Out of line, so the draw
- * functions stay small. */
-#if defined(__GNUC__)
+/* Block 0 of a stream just sought: the first refill after a seek. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+__attribute__((noinline, target_clones("default", "bmi2")))
+#elif defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint64_t first_block(struct stream_state *s)
+{
+  uint64_t y[4] = { 0, s->source, s->rep, 0 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 10
+#endif
+  for (int r = 0; r < PHILOX_ROUNDS; r++) {
+    uint64_t hi0, hi1;
+    uint64_t lo0 = mulhilo(PHILOX_M0, y[0], &hi0);
+    uint64_t lo1 = mulhilo(PHILOX_M1, y[2], &hi1);
+    y[0] = hi1 ^ y[1] ^ s->rk[r][0];
+    y[1] = lo1;
+    y[2] = hi0 ^ y[3] ^ s->rk[r][1];
+    y[3] = lo0;
+  }
+  memcpy(s->buf, y, sizeof y);
+  s->ctr0 = 1;
+  s->end = 4;
+  s->idx = 1;
+  return s->buf[0];
+}
+
+/* Compute the next blocks into buf and return the first word: one block
+ * right after a seek (many streams are used for a word or two: a hazard
+ * clock, a coordination draw), STREAM_BLOCKS after that.  Those blocks are
+ * independent: their rounds, unrolled, interleave in registers, so their
+ * multiplications overlap in the CPU instead of waiting on each other
+ * (more blocks than two no longer fit in the registers).  Out of line, so
+ * the draw functions stay small. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__ELF__)
+/* BMI2's mulx leaves rax and rdx free, so the two blocks stay in registers
+ * (1.7 times faster here); each clone computes the same integers. */
+__attribute__((noinline, target_clones("default", "bmi2")))
+#elif defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static uint64_t refill(struct stream_state *s)
 {
-  uint64_t k0 = s->key[0], k1 = s->key[1];
-  uint64_t a0 = s->ctr0, a1 = s->source, a2 = s->rep, a3 = 0;
-  uint64_t b0 = s->ctr0 + 1, b1 = s->source, b2 = s->rep, b3 = 0;
+  uint64_t x[STREAM_BLOCKS][4];
 
-  for (int r = 0; r < PHILOX_ROUNDS; r++) {
-    uint64_t ha0, ha1, hb0, hb1, la0, la1, lb0, lb1;
-    if (r > 0) {
-      k0 += PHILOX_W0;
-      k1 += PHILOX_W1;
-    }
-    la0 = mulhilo(PHILOX_M0, a0, &ha0);
-    lb0 = mulhilo(PHILOX_M0, b0, &hb0);
-    la1 = mulhilo(PHILOX_M1, a2, &ha1);
-    lb1 = mulhilo(PHILOX_M1, b2, &hb1);
-    a0 = ha1 ^ a1 ^ k0;
-    a1 = la1;
-    a2 = ha0 ^ a3 ^ k1;
-    a3 = la0;
-    b0 = hb1 ^ b1 ^ k0;
-    b1 = lb1;
-    b2 = hb0 ^ b3 ^ k1;
-    b3 = lb0;
+  if (s->ctr0 == 0)
+    return first_block(s);
+  for (int b = 0; b < STREAM_BLOCKS; b++) {
+    x[b][0] = s->ctr0 + (uint64_t)b;
+    x[b][1] = s->source;
+    x[b][2] = s->rep;
+    x[b][3] = 0;
   }
-  s->buf[0] = a0;
-  s->buf[1] = a1;
-  s->buf[2] = a2;
-  s->buf[3] = a3;
-  s->buf[4] = b0;
-  s->buf[5] = b1;
-  s->buf[6] = b2;
-  s->buf[7] = b3;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 10
+#endif
+  for (int r = 0; r < PHILOX_ROUNDS; r++) {
+    const uint64_t k0 = s->rk[r][0], k1 = s->rk[r][1];
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 2
+#endif
+    for (int b = 0; b < STREAM_BLOCKS; b++) {
+      uint64_t hi0, hi1;
+      uint64_t lo0 = mulhilo(PHILOX_M0, x[b][0], &hi0);
+      uint64_t lo1 = mulhilo(PHILOX_M1, x[b][2], &hi1);
+      x[b][0] = hi1 ^ x[b][1] ^ k0;
+      x[b][1] = lo1;
+      x[b][2] = hi0 ^ x[b][3] ^ k1;
+      x[b][3] = lo0;
+    }
+  }
+  for (int b = 0; b < STREAM_BLOCKS; b++)
+    for (int w = 0; w < 4; w++)
+      s->buf[4 * b + w] = x[b][w];
   s->ctr0 += STREAM_BLOCKS; /* wraps after 2^64 blocks: the stream repeats */
+  s->end = STREAM_WORDS;
   s->idx = 1;
-  return a0;
+  return s->buf[0];
 }
 
 /* The fast path is a load and an increment; refill() is a tail call. */
@@ -156,7 +195,7 @@ static inline uint64_t next_word(struct stream_state *s)
 {
   unsigned i = s->idx;
 
-  if (i < STREAM_WORDS) {
+  if (i < s->end) {
     s->idx = i + 1;
     return s->buf[i];
   }
@@ -166,15 +205,26 @@ static inline uint64_t next_word(struct stream_state *s)
 static void state_seek(struct stream_state *s, uint64_t seed, uint64_t rep,
                        uint64_t source)
 {
-  stream_key(seed, s->key);
+  if (!s->keyed || s->seed != seed) { /* a replication seeks many streams of one seed */
+    stream_key(seed, s->key);
+    s->rk[0][0] = s->key[0];
+    s->rk[0][1] = s->key[1];
+    for (int r = 1; r < PHILOX_ROUNDS; r++) {
+      s->rk[r][0] = s->rk[r - 1][0] + PHILOX_W0;
+      s->rk[r][1] = s->rk[r - 1][1] + PHILOX_W1;
+    }
+    s->seed = seed;
+    s->keyed = true;
+  }
   s->ctr0 = 0;
   s->source = source;
   s->rep = rep;
-  s->idx = STREAM_WORDS;
+  s->idx = s->end = 0;
 }
 
 static void philox_set(void *vs, unsigned long seed)
 {
+  ((struct stream_state *)vs)->keyed = false; /* gsl_rng_alloc's state is not zeroed */
   state_seek(vs, (uint64_t)seed, 0, 0);
 }
 
