@@ -78,6 +78,7 @@ void convoy_reset(struct model_ws *ws)
     cs->free_cv[cs->n_free++] = (int)(i - 1);
   }
   cs->alive = 0;
+  cs->top = 0;
   cs->fleet_free = sc->fleet.trucks == SCENARIO_UNLIMITED ? INFINITY : (double)sc->fleet.trucks;
   for (size_t i = 0; i < sc->n_convoys; i++) {
     stream_seek(cs->r_coord[i], ws->seed, ws->rep, SRC_COORD + i);
@@ -123,7 +124,10 @@ static int cv_alloc(struct model_ws *ws)
       cs->free_cv[cs->n_free++] = (int)(i - 1);
     cs->n_cv = nc;
   }
-  return cs->free_cv[--cs->n_free];
+  int slot = cs->free_cv[--cs->n_free];
+  if ((size_t)slot >= cs->top)
+    cs->top = (size_t)slot + 1;
+  return slot;
 }
 
 static void record_end(struct model_ws *ws, struct convoy *c, enum convoy_outcome o,

@@ -96,8 +96,16 @@ struct run {   /* trucks presented at one instant */
   long n;      /* trucks */
 };
 
+/* A lane and when it is free: the first free one of a subtree, in the
+ * winner tree of crossing.c. */
+struct lane_node {
+  double t;                /* free from, h */
+  int i;                   /* lane index */
+};
+
 struct crossing {
   int node;                /* its node index */
+  const struct node *nd;   /* that node in the workspace's scenario (the timeline's values) */
   gsl_rng *r_supply;       /* supply arrivals */
   gsl_rng *r_inspect;      /* inspection times */
   gsl_rng *r_transfer;     /* transfer delays */
@@ -111,14 +119,23 @@ struct crossing {
   double sup_resid;        /* Poisson clock left while the rate is 0, Exp(1) units */
   double sup_rate;         /* trucks/day the Poisson clock runs at */
   bool supply_done;        /* no more arrivals before the horizon */
-  double *lane_free;       /* per lane: when it is free, h */
+  double *lane_free;       /* per lane: when it is free, h (every lane, active or not) */
+  int lane;                /* the lane the next service start takes (xing_peek) */
+  int tree_lanes;          /* lanes the tree below holds (nd->lanes, at most max_lanes); 0 = build it */
+  int tree_p;              /* its leaves: the power of 2 >= tree_lanes */
+  struct lane_node *tn;    /* the winner tree (crossing.c): 2 x tree_p nodes */
+  double w_lo, w_hi;       /* service starts s in [w_lo, w_hi) have floor(s / 24) = w_dd ... */
+  double w_dd;             /* ... a day that is open (weekday, hours, cap and halts still checked) */
+  long w_day;              /* (long)w_dd */
   double last_start;       /* the latest service start, h */
   long day_idx;            /* day of the latest start */
   long day_count;          /* starts on that day */
   size_t halt_i;           /* first halt that may still matter */
+  double halt_a, halt_b;   /* its start and end, INFINITY when none, h (-INFINITY: not known yet) */
   double *pend;            /* collectable times of loads in transfer, h */
   size_t pend_n;           /* loads in transfer */
   size_t pend_cap;         /* entries allocated */
+  double pend_min;         /* the earliest of them, INFINITY when none, h */
   long collect;            /* loads waiting for collection */
   uint64_t ev;             /* pending EV_LOADS handle */
   double ev_time;          /* its time, h */
@@ -168,6 +185,7 @@ struct convoy {
 struct convoy_state {
   struct convoy *cv;       /* convoy slots */
   size_t n_cv;             /* slots in use or free */
+  size_t top;              /* slots 0 .. top - 1 used in this replication (the lowest free is taken first) */
   size_t cap_cv;           /* slots whose arrays and streams exist */
   size_t alloc_cv;         /* slots allocated in cv */
   int *free_cv;            /* free slots, the lowest last */
@@ -190,6 +208,8 @@ struct convoy_state {
 struct threat_state {
   double *D;               /* per node: desperation, in [0, 1] */
   double D_mean;           /* population-weighted mean D (roads without a zone) */
+  double *crowd_f;         /* per node: exp(desperation_slope x D), the crowd hazard's factor */
+  double crowd_f_mean;     /* the same of D_mean */
   double *zone_weight;     /* per node: population share among distribution nodes */
   double *esc_until;       /* per road: escalation ends, h */
 };

@@ -28,14 +28,16 @@ enum err threat_new(struct model_ws *ws)
   const struct scenario *sc = ws->m->sc;
   size_t nn = sc->n_nodes + 1;
   ws->th.D = calloc(nn, sizeof *ws->th.D);
+  ws->th.crowd_f = calloc(nn, sizeof *ws->th.crowd_f);
   ws->th.zone_weight = calloc(nn, sizeof *ws->th.zone_weight);
   ws->th.esc_until = calloc(sc->n_roads + 1, sizeof *ws->th.esc_until);
-  return ws->th.D && ws->th.zone_weight && ws->th.esc_until ? ERR_OK : ERR_NOMEM;
+  return ws->th.D && ws->th.crowd_f && ws->th.zone_weight && ws->th.esc_until ? ERR_OK : ERR_NOMEM;
 }
 
 void threat_free(struct model_ws *ws)
 {
   free(ws->th.D);
+  free(ws->th.crowd_f);
   free(ws->th.zone_weight);
   free(ws->th.esc_until);
 }
@@ -59,6 +61,12 @@ void threat_mean_desperation(struct model_ws *ws)
       dsum += ws->th.zone_weight[i];
     }
   ws->th.D_mean = dsum > 0 ? wsum / dsum : 0.0;
+  /* the crowd hazard's factor exp(slope x D), per zone: D changes only here */
+  if (sc->threats.crowd.desperation_slope != 0.0) {
+    for (size_t i = 0; i < sc->n_nodes; i++)
+      ws->th.crowd_f[i] = exp(sc->threats.crowd.desperation_slope * ws->th.D[i]);
+    ws->th.crowd_f_mean = exp(sc->threats.crowd.desperation_slope * ws->th.D_mean);
+  }
 }
 
 void threat_reset(struct model_ws *ws)
@@ -82,10 +90,11 @@ void threat_desperation_day(struct model_ws *ws, size_t i)
 
 /* ---------------------------------------------------------------- rates */
 
-static double zone_D(const struct model_ws *ws, int road)
+/* exp(desperation_slope x D) of the road's zone (threat_mean_desperation). */
+static double crowd_factor(const struct model_ws *ws, int road)
 {
   int z = ws->sc->roads[road].zone;
-  return z >= 0 ? ws->th.D[z] : ws->th.D_mean;
+  return z >= 0 ? ws->th.crowd_f[z] : ws->th.crowd_f_mean;
 }
 
 static void rates(struct model_ws *ws, struct convoy *c, double now)
@@ -109,7 +118,7 @@ static void rates(struct model_ws *ws, struct convoy *c, double now)
     c->ra *= sc->threats.escalation.hazard_multiplier;
   c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * common;
   if (sc->threats.crowd.desperation_slope != 0.0)
-    c->rc *= exp(sc->threats.crowd.desperation_slope * zone_D(ws, r));
+    c->rc *= crowd_factor(ws, r);
   if (!(c->ra > 0.0))
     c->ra = 0.0;
   if (!(c->rc > 0.0))
@@ -161,7 +170,7 @@ void threat_schedule(struct model_ws *ws, struct convoy *c, int slot, double now
 
 void threat_refresh_all(struct model_ws *ws, double now)
 {
-  for (size_t i = 0; i < ws->cs.n_cv; i++) {
+  for (size_t i = 0; i < ws->cs.top; i++) { /* slot order: ties of the events pushed keep it */
     struct convoy *c = &ws->cs.cv[i];
     if (c->state == CS_DRIVE || c->state == CS_REST) {
       threat_consume(c, now);
