@@ -10,7 +10,7 @@
 const struct bench bench_table[] = {
   { "mm1", "M/M/1 queue on the event engine (rho = 0.9): customers/s and accuracy", bench_mm1 },
   { "mc", "Monte Carlo runner on the Gaza baseline: replications/s (1 thread, all), parallel efficiency, 10k wall time; peak memory at 1e3 and 1e5 replications", bench_mc },
-  { "baseline", "the convoy model on the Gaza baseline, 1 thread: replications/s, events per replication, events/s", bench_model },
+  { "baseline", "the convoy model on the Gaza baseline, 1 thread: replications/s, events per replication, events/s, and the floor its inspection draws set", bench_model },
   { NULL, NULL, NULL }
 };
 
