@@ -53,6 +53,7 @@ struct rec {
   double halt_a[MAXH], halt_b[MAXH];
   size_t nha, nhb;
   double first_armed;  /* time of the first armed attack, INFINITY = none */
+  double collapse_t;   /* time of the collapse, INFINITY = none */
   long departs;
 };
 
@@ -131,6 +132,10 @@ static inline void sink_trace(void *ctx, const struct trace_record *t)
     s->first_armed = t->time_h;
   if (strcmp(t->event, "depart") == 0)
     s->departs++;
+  if (strcmp(t->event, "collapse") == 0) {
+    assert_true(s->collapse_t == INFINITY); /* one collapse at most */
+    s->collapse_t = t->time_h;
+  }
 }
 
 /* Invariants of every replication. */
@@ -196,6 +201,28 @@ static inline void check_invariants(const struct fix *f, const struct rec *s, co
   if (f->sc.warmup_days == 0)
     assert_true(v[METRIC_TRUCKS_ENTERED] <= v[METRIC_TRUCKS_PRESENTED]);
   assert_true(v[METRIC_ATTACKS_DEFEATED] <= v[METRIC_ARMED_ATTACKS]);
+  /* the interception split: each truck counts in every kind that took cargo from it */
+  assert_double_equal(v[METRIC_TONNES_LOST_CROWD] + v[METRIC_TONNES_LOST_ARMED], v[METRIC_TONNES_LOST],
+                      1e-6 * (1 + v[METRIC_TONNES_LOST]));
+  assert_true(v[METRIC_TRUCKS_INTERCEPTED_CROWD] <= v[METRIC_TRUCKS_INTERCEPTED]);
+  assert_true(v[METRIC_TRUCKS_INTERCEPTED_ARMED] <= v[METRIC_TRUCKS_INTERCEPTED]);
+  assert_true(v[METRIC_TRUCKS_INTERCEPTED] <=
+              v[METRIC_TRUCKS_INTERCEPTED_CROWD] + v[METRIC_TRUCKS_INTERCEPTED_ARMED]);
+  /* shares of time integrals: in [0, 1] or empty */
+  assert_true(isnan(v[METRIC_ESCORT_BUSY_SHARE]) ||
+              (v[METRIC_ESCORT_BUSY_SHARE] >= 0 && v[METRIC_ESCORT_BUSY_SHARE] <= 1 + 1e-12));
+  assert_true(isnan(v[METRIC_TROOPS_TASKED_SHARE]) ||
+              (v[METRIC_TROOPS_TASKED_SHARE] >= 0 && v[METRIC_TROOPS_TASKED_SHARE] <= 1 + 1e-12));
+  /* a collapse: counted, dated, and nobody departs from its moment on */
+  if (s->collapse_t < INFINITY) {
+    assert_double_equal(v[METRIC_COLLAPSED], 1, 0);
+    assert_double_equal(v[METRIC_COLLAPSE_DAY], s->collapse_t / 24.0, 0);
+    for (size_t i = 0; i < s->nc; i++)
+      assert_false(s->c[i].depart_h >= s->collapse_t); /* NaN (no departure) passes */
+  } else {
+    assert_double_equal(v[METRIC_COLLAPSED], 0, 0);
+    assert_true(isnan(v[METRIC_COLLAPSE_DAY]));
+  }
   assert_true(s->nha == s->nhb);
   /* nobody leaves during a ceasefire halt */
   for (size_t i = 0; i < s->nc; i++)
@@ -221,6 +248,7 @@ static inline void run_rep(struct fix *f, uint64_t seed, uint64_t rep, struct re
   s->last_t = 0;
   s->back = false;
   s->first_armed = INFINITY;
+  s->collapse_t = INFINITY;
   s->departs = 0;
   assert_int_equal(model_replicate(f->m, f->ws, seed, rep, &sk, res), ERR_OK);
   check_invariants(f, s, res);

@@ -1,8 +1,9 @@
 /*
  * test_crossing.c - the crossings (SPEC 4.4) against closed forms and
  * exact cases: an M/M/c queue against Erlang C, a deterministic crossing
- * counted by hand, and FIFO multi-lane queues whose lanes change over time
- * against a plain simulation written here, lane by lane in index order.
+ * counted by hand, FIFO multi-lane queues whose lanes change over time
+ * against a plain simulation written here, lane by lane in index order,
+ * what trucks_entered counts, and a supply change that keeps the past.
  * Every replication goes through run_rep() (model_fixture.h).
  */
 #include "model_fixture.h"
@@ -115,7 +116,8 @@ static void test_deterministic_crossing(void **state)
  * at 00:00, always open, no cap, lanes changing at the timeline's days,
  * inspections drawn one per start from the crossing's own stream (or
  * fixed), each truck on the lowest-index lane free first.  Counts the
- * starts before the horizon and their mean wait. */
+ * inspections that end before the horizon (trucks_entered) and the mean
+ * wait of those that start before it (crossing_wait_h). */
 static void replay(const struct scenario *sc, uint64_t seed, uint64_t rep, double per_day,
                    long *entered, double *mean_wait)
 {
@@ -123,7 +125,7 @@ static void replay(const struct scenario *sc, uint64_t seed, uint64_t rep, doubl
   double free_at[16] = { 0 }, last = 0, sumw = 0, acc = 0;
   int lanes = nd->lanes;
   size_t next = 0;
-  long n = 0;
+  long n = 0, starts = 0;
   gsl_rng *r = stream_new();
   assert_non_null(r);
   stream_seek(r, seed, rep, 0x2000 + 0); /* SRC_INSPECT + node 0 (model_int.h) */
@@ -152,14 +154,15 @@ static void replay(const struct scenario *sc, uint64_t seed, uint64_t rep, doubl
         goto done;
       free_at[j] = s + dist_sample(&nd->inspect_h, r);
       last = s;
-      n++;
+      n += free_at[j] < sc->horizon_days * 24.0;
+      starts++;
       sumw += s - arr;
     }
   }
 done:
   stream_free(r);
   *entered = n;
-  *mean_wait = n > 0 ? sumw / (double)n : NAN;
+  *mean_wait = starts > 0 ? sumw / (double)starts : NAN;
 }
 
 /* Lanes that change (3, 1, 4, 2) with exact ties: each truck takes the
@@ -208,6 +211,56 @@ static void test_lanes_change_random(void **state)
   free(s);
 }
 
+/* trucks_entered counts inspections that ended in [warmup, horizon):
+ * entered.cfg's five starts at 0, 5, 10, 15, 20 h end at 5, ..., 25 h. */
+static void test_entered_counts_ends(void **state)
+{
+  struct fix f;
+  struct rec *s = rec_new();
+  struct rep_result res;
+  (void)state;
+  fix_open(&f, "entered.cfg", NULL, 0);
+  run_rep(&f, 1, 0, s, &res);
+  assert_double_equal(res.metric[METRIC_TRUCKS_PRESENTED], 100, 0);
+  assert_double_equal(res.metric[METRIC_TRUCKS_ENTERED], 4, 0);
+  /* the waits of the five starts: 0 + 5 + 10 + 15 + 20 over 5 */
+  assert_double_equal(res.metric[METRIC_CROSSING_WAIT_H], 10.0, 1e-12);
+  fix_close(&f);
+  free(s);
+}
+
+/* A timeline change of supply applies from its day on: supply_change.cfg
+ * presents the 48 trucks of each of the midnights before its change at
+ * day 1.5, and none after (1 a day would come at the horizon); with
+ * Poisson arrivals, 48 a day to 36 h and 1 a day to 48 h present
+ * 72.5 on average. */
+static void test_supply_change_keeps_the_past(void **state)
+{
+  static const char *const poisson[] = { "nodes.gate.supply.arrivals=\"poisson\"" };
+  enum { R = 400 };
+  struct fix f;
+  struct rec *s = rec_new();
+  struct rep_result res;
+  double sum = 0;
+  (void)state;
+  fix_open(&f, "supply_change.cfg", NULL, 0);
+  run_rep(&f, 1, 0, s, &res);
+  assert_double_equal(res.metric[METRIC_TRUCKS_PRESENTED], 96, 0);
+  /* one lane of 1 h from 00:00: 47 inspections end before 48 h */
+  assert_double_equal(res.metric[METRIC_TRUCKS_ENTERED], 47, 0);
+  fix_close(&f);
+  fix_open(&f, "supply_change.cfg", poisson, 1);
+  for (int r = 0; r < R; r++) {
+    run_rep(&f, 3, (uint64_t)r, s, &res);
+    sum += res.metric[METRIC_TRUCKS_PRESENTED];
+  }
+  printf("  Poisson supply with a change: %.3f presented, expected 72.5 +- %.3f (5 se)\n", sum / R,
+         5 * sqrt(72.5 / R));
+  assert_true(fabs(sum / R - 72.5) <= 5 * sqrt(72.5 / R));
+  fix_close(&f);
+  free(s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -215,6 +268,8 @@ int main(void)
     cmocka_unit_test(test_deterministic_crossing),
     cmocka_unit_test(test_lanes_change_exact),
     cmocka_unit_test(test_lanes_change_random),
+    cmocka_unit_test(test_entered_counts_ends),
+    cmocka_unit_test(test_supply_change_keeps_the_past),
   };
   gsl_set_error_handler_off();
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -367,100 +367,6 @@ static void test_timeline(void **state)
   free(s);
 }
 
-static void test_ceasefire_collapse(void **state)
-{
-  struct fix f;
-  struct rec *s = rec_new();
-  struct rep_result res;
-  long collapsed = 0;
-  (void)state;
-  fix_open(&f, "collapse.cfg", NULL, 0);
-  for (int r = 0; r < 50; r++) {
-    double t1, h = 20 * 24.0;
-    run_rep(&f, 3, (uint64_t)r, s, &res);
-    if (s->nha == 0) { /* no violation before the horizon */
-      assert_double_equal(res.metric[METRIC_TRUCKS_ENTERED], 20 * 24, 0);
-      continue;
-    }
-    collapsed++;
-    assert_int_equal((int)s->nha, 1);
-    t1 = s->halt_a[0];
-    assert_double_equal(s->halt_b[0], h, 0);
-    assert_double_equal(res.metric[METRIC_TRUCKS_ENTERED], ceil(t1), 0);
-    for (size_t i = 0; i < s->nc; i++) {
-      const struct convoy_record *c = &s->c[i];
-      if (c->scheduled_h >= t1 && c->outcome != OUTCOME_CANCELLED)
-        assert_double_equal(c->depart_h, h, 0);
-      else if (c->scheduled_h < t1)
-        assert_double_equal(c->depart_h, c->scheduled_h, 0);
-    }
-  }
-  assert_true(collapsed > 30);
-  fix_close(&f);
-  free(s);
-}
-
-static void test_ceasefire_tension(void **state)
-{
-  struct fix f;
-  struct rec *s = rec_new();
-  struct rep_result res;
-  double ek = 0, var = 0, k = 0, halted = 0;
-  (void)state;
-  fix_open(&f, "tension.cfg", NULL, 0);
-  for (int r = 0; r < 300; r++) {
-    run_rep(&f, 4, (uint64_t)r, s, &res);
-    for (size_t i = 0; i < s->nc; i++) {
-      const struct convoy_record *c = &s->c[i];
-      double d = c->depart_h, ov = 0, p;
-      for (size_t h = 0; h < s->nha; h++) {
-        double a = fmax(d, s->halt_a[h]), b = fmin(d + 10.0, s->halt_b[h]);
-        if (b > a)
-          ov += b - a;
-      }
-      halted += ov > 0;
-      p = exp(-0.05 * (10.0 + 2.0 * ov));
-      ek += p;
-      var += p * (1 - p);
-      k += c->outcome == OUTCOME_THROUGH;
-    }
-  }
-  printf("  tension: %.0f through, expected %.1f +- %.1f (5 sd); %.0f convoys under a halt\n", k, ek,
-         5 * sqrt(var), halted);
-  assert_true(halted > 3000);
-  assert_true(fabs(k - ek) <= 5 * sqrt(var));
-  fix_close(&f);
-  free(s);
-}
-
-static void test_timeline_refuses_ceasefire(void **state)
-{
-  static const char text[] =
-      "name = \"t\"; horizon_days = 5.0;\n"
-      "nodes = ( { id = \"d\"; kind = \"depot\"; }, { id = \"t\"; kind = \"distribution\"; } );\n"
-      "roads = ( { from = \"d\"; to = \"t\"; km = 1.0; } );\n"
-      "convoys = ( { id = \"c\"; route = [\"d\", \"t\"]; depart_h = 1.0; } );\n"
-      "ceasefire = { violations_per_day = 0.1; };\n"
-      "timeline = ( { day = 2.0; set = ( (\"ceasefire.tension_multiplier\", 2.0) ); } );\n";
-  struct scenario sc;
-  struct diag d;
-  struct model *m = NULL;
-  char buf[1024];
-  FILE *f;
-  (void)state;
-  diag_init(&d);
-  assert_int_equal(scenario_load_string(&sc, text, "tl.cfg", NULL, 0, &d), ERR_OK);
-  assert_int_equal(model_new(&sc, &m, &d), ERR_SCENARIO);
-  assert_null(m);
-  f = fmemopen(buf, sizeof buf, "w");
-  assert_non_null(f);
-  diag_print(&d, f);
-  fclose(f);
-  assert_non_null(strstr(buf, "tl.cfg:6: timeline: 'ceasefire.tension_multiplier' cannot change over time"));
-  scenario_release(&sc);
-  diag_release(&d);
-}
-
 static void test_reproducible(void **state)
 {
   struct fix f, g;
@@ -502,8 +408,8 @@ static void test_common_random_numbers(void **state)
     run_rep(&g, 5, (uint64_t)r, t, &b);
     halts += (long)s->nha;
     for (int k = 0; k < METRIC_COUNT; k++) {
-      if (k == METRIC_ESCORT_WAIT_H)
-        continue; /* only escorted convoys have it */
+      if (k == METRIC_ESCORT_WAIT_H || k == METRIC_ESCORT_BUSY_SHARE || k == METRIC_TROOPS_TASKED_SHARE)
+        continue; /* only a force has them */
       if (isnan(a.metric[k]))
         assert_true(isnan(b.metric[k]));
       else
@@ -578,9 +484,6 @@ int main(void)
     cmocka_unit_test(test_contingents),
     cmocka_unit_test(test_patrol_buildup_cost),
     cmocka_unit_test(test_timeline),
-    cmocka_unit_test(test_ceasefire_collapse),
-    cmocka_unit_test(test_ceasefire_tension),
-    cmocka_unit_test(test_timeline_refuses_ceasefire),
     cmocka_unit_test(test_reproducible),
     cmocka_unit_test(test_common_random_numbers),
     cmocka_unit_test(test_baseline_invariants),

@@ -277,7 +277,7 @@ static void a_minimal_file_gets_the_defaults_of_spec_3_11(void **state)
   assert_int_equal(sc.threats.crowd.loss.kind, DIST_UNIFORM);
   assert_true(sc.threats.crowd.loss.p[0] == 0.3 && sc.threats.crowd.loss.p[1] == 1.0);
   assert_true(sc.threats.desperation.window_days == 14.0);
-  assert_true(sc.threats.escalation.hazard_multiplier == 1.5 && sc.threats.escalation.duration_h == 168.0);
+  assert_true(sc.threats.escalation.hazard_multiplier == 1.5 && dist_mean(&sc.threats.escalation.duration_h) == 168.0);
   assert_true(sc.threats.policing.effect == 0.5);
   assert_true(dist_mean(&sc.ceasefire.halt_h) == 24.0);
   /* the built-in ROE profiles, in order */
@@ -692,11 +692,12 @@ static void assert_same_scenario(const struct scenario *a, const struct scenario
   same_dist(&t->crowd.loss, &u->crowd.loss);
   same_dist(&t->crowd.duration_h, &u->crowd.duration_h);
   SAME_REAL(t->crowd.desperation_slope, u->crowd.desperation_slope);
+  assert_int_equal(t->desperation.present, u->desperation.present);
   SAME_REAL(t->desperation.window_days, u->desperation.window_days);
   SAME_REAL(t->desperation.initial, u->desperation.initial);
   assert_int_equal(t->escalation.present, u->escalation.present);
   SAME_REAL(t->escalation.hazard_multiplier, u->escalation.hazard_multiplier);
-  SAME_REAL(t->escalation.duration_h, u->escalation.duration_h);
+  same_dist(&t->escalation.duration_h, &u->escalation.duration_h);
   SAME_REAL(t->policing.level, u->policing.level);
   SAME_REAL(t->policing.effect, u->policing.effect);
   assert_int_equal(a->ceasefire.present, b->ceasefire.present);
@@ -704,6 +705,7 @@ static void assert_same_scenario(const struct scenario *a, const struct scenario
   same_dist(&a->ceasefire.halt_h, &b->ceasefire.halt_h);
   SAME_REAL(a->ceasefire.tension_multiplier, b->ceasefire.tension_multiplier);
   SAME_REAL(a->ceasefire.collapse_p, b->ceasefire.collapse_p);
+  SAME_REAL(a->ceasefire.war_multiplier, b->ceasefire.war_multiplier);
   assert_int_equal(a->n_timeline, b->n_timeline);
   for (size_t i = 0; i < a->n_timeline; i++) {
     const struct timeline_change *x = &a->timeline[i], *y = &b->timeline[i];

@@ -49,7 +49,15 @@ enum metric_kind {
   X(QRF_DISPATCHES,       "qrf_dispatches",       COUNT, "quick reaction force dispatches") \
   X(QRF_RESPONSE_H,       "qrf_response_h",       RATIO, "mean QRF response time r, h") \
   X(FORCE_COST_USD,       "force_cost_usd",       COUNT, "troops x cost_per_troop_day over [warmup, horizon)") \
-  X(COST_PER_TONNE_USD,   "cost_per_tonne_usd",   RATIO, "force cost / tonnes delivered")
+  X(COST_PER_TONNE_USD,   "cost_per_tonne_usd",   RATIO, "force cost / tonnes delivered") \
+  X(TRUCKS_INTERCEPTED_CROWD, "trucks_intercepted_crowd", COUNT, "trucks that lost cargo to a crowd") \
+  X(TRUCKS_INTERCEPTED_ARMED, "trucks_intercepted_armed", COUNT, "trucks that lost cargo to an armed attack") \
+  X(TONNES_LOST_CROWD,    "tonnes_lost_crowd",    COUNT, "tonnes taken by crowds") \
+  X(TONNES_LOST_ARMED,    "tonnes_lost_armed",    COUNT, "tonnes taken in armed attacks") \
+  X(COLLAPSED,            "collapsed",            COUNT, "1 when the ceasefire collapsed, else 0") \
+  X(COLLAPSE_DAY,         "collapse_day",         RATIO, "time of the collapse, days") \
+  X(ESCORT_BUSY_SHARE,    "escort_busy_share",    RATIO, "escort team-hours on convoys / team-hours in the pool") \
+  X(TROOPS_TASKED_SHARE,  "troops_tasked_share",  RATIO, "troops in team pools / troops on the ground (time means)")
 
 enum metric {
 #define X(id, name, kind, meaning) METRIC_##id,

@@ -159,13 +159,14 @@ struct threats {
     double rate_multiplier;   /* x every road's crowd_per_h */
   } crowd;
   struct {
-    double window_days;       /* EWMA window */
+    bool present;             /* a threats.desperation group: D follows the shortfall */
+    double window_days;       /* EWMA window, days */
     double initial;           /* default D at t = 0 */
   } desperation;
   struct {
-    bool present;
-    double hazard_multiplier;
-    double duration_h;
+    bool present;             /* a threats.escalation group */
+    double hazard_multiplier; /* x the armed hazard of the roads of an escalated zone */
+    struct dist duration_h;   /* how long an escalation lasts, h */
   } escalation;
   struct {
     double level;             /* L in [0, 1] */
@@ -181,11 +182,12 @@ struct coordination {
 };
 
 struct ceasefire {
-  bool present;
-  double violations_per_day;
-  struct dist halt_h;          /* h */
-  double tension_multiplier;
-  double collapse_p;
+  bool present;                /* a ceasefire group */
+  double violations_per_day;   /* Poisson rate of violations */
+  struct dist halt_h;          /* crossings closed and departures held, h */
+  double tension_multiplier;   /* T: hazards x T during a halt */
+  double collapse_p;           /* P(a violation is a collapse) */
+  double war_multiplier;       /* the armed hazard's T after a collapse */
 };
 
 struct schema_key; /* schema.h */

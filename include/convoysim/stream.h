@@ -8,7 +8,8 @@
  * Philox_key(counter) applied to a 256-bit counter, and the key is derived
  * from the master seed alone.  A stream is named by its counter prefix:
  *
- *     counter = (block i [64 bits], source [64 bits], replication [64 bits], 0)
+ *     counter = (block i [64 bits], source [64 bits], replication [64 bits],
+ *                sub [64 bits, 0 unless stream_seek_sub names one])
  *     key     = (mix(seed + G), mix(seed + 2G))
  *
  * where mix is SplitMix64's output function and G = 0x9E3779B97F4A7C15, i.e.
@@ -18,8 +19,8 @@
  * own generators, which keep 32 bits of a seed).
  *
  * Why streams cannot overlap.  Under one master seed (one key), stream
- * (r, s) uses exactly the counters {(i, s, r, 0) : 0 <= i < 2^64}.  For
- * (r1, s1) != (r2, s2) these sets are disjoint, and for a fixed key Philox
+ * (r, s, u) uses exactly the counters {(i, s, r, u) : 0 <= i < 2^64}.  For
+ * (r1, s1, u1) != (r2, s2, u2) these sets are disjoint, and for a fixed key Philox
  * is a bijection on the 2^256 counters, so no block of one stream is ever
  * computed from the same input as a block of the other: the two streams are
  * distinct outputs of one permutation, not shifted copies of one sequence,
@@ -64,6 +65,10 @@ void stream_free(gsl_rng *r); /* accepts NULL */
 /* Position r (made by stream_new, or gsl_rng_alloc(stream_rng_type)) at the
  * first draw of stream (seed, rep, source).  O(1), no allocation. */
 void stream_seek(gsl_rng *r, uint64_t seed, uint64_t rep, uint64_t source);
+
+/* The same, at stream (seed, rep, source, sub): one of 2^64 sub-streams of
+ * a source, e.g. one per incident of a convoy.  Sub 0 is stream_seek's. */
+void stream_seek_sub(gsl_rng *r, uint64_t seed, uint64_t rep, uint64_t source, uint64_t sub);
 
 /* The next raw 64-bit word of r's stream (for tests and fast paths). */
 uint64_t stream_next_u64(gsl_rng *r);

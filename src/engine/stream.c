@@ -34,6 +34,7 @@ struct stream_state {
   uint64_t ctr0;              /* block number of the next block to compute */
   uint64_t source;            /* counter word 1 */
   uint64_t rep;               /* counter word 2 */
+  uint64_t sub;               /* counter word 3 */
   uint64_t rk[PHILOX_ROUNDS][2]; /* the key of each round */
   uint64_t seed;              /* the master seed key[] was made from */
   unsigned idx;               /* next unread word of buf; end = empty */
@@ -117,7 +118,7 @@ __attribute__((noinline))
 #endif
 static uint64_t first_block(struct stream_state *s)
 {
-  uint64_t y[4] = { 0, s->source, s->rep, 0 };
+  uint64_t y[4] = { 0, s->source, s->rep, s->sub };
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 10
 #endif
@@ -161,7 +162,7 @@ static uint64_t refill(struct stream_state *s)
     x[b][0] = s->ctr0 + (uint64_t)b;
     x[b][1] = s->source;
     x[b][2] = s->rep;
-    x[b][3] = 0;
+    x[b][3] = s->sub;
   }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC unroll 10
@@ -203,7 +204,7 @@ static inline uint64_t next_word(struct stream_state *s)
 }
 
 static void state_seek(struct stream_state *s, uint64_t seed, uint64_t rep,
-                       uint64_t source)
+                       uint64_t source, uint64_t sub)
 {
   if (!s->keyed || s->seed != seed) { /* a replication seeks many streams of one seed */
     stream_key(seed, s->key);
@@ -219,13 +220,14 @@ static void state_seek(struct stream_state *s, uint64_t seed, uint64_t rep,
   s->ctr0 = 0;
   s->source = source;
   s->rep = rep;
+  s->sub = sub;
   s->idx = s->end = 0;
 }
 
 static void philox_set(void *vs, unsigned long seed)
 {
   ((struct stream_state *)vs)->keyed = false; /* gsl_rng_alloc's state is not zeroed */
-  state_seek(vs, (uint64_t)seed, 0, 0);
+  state_seek(vs, (uint64_t)seed, 0, 0, 0);
 }
 
 static unsigned long philox_get(void *vs)
@@ -264,7 +266,13 @@ void stream_free(gsl_rng *r)
 void stream_seek(gsl_rng *r, uint64_t seed, uint64_t rep, uint64_t source)
 {
   assert(r->type == stream_rng_type);
-  state_seek(r->state, seed, rep, source);
+  state_seek(r->state, seed, rep, source, 0);
+}
+
+void stream_seek_sub(gsl_rng *r, uint64_t seed, uint64_t rep, uint64_t source, uint64_t sub)
+{
+  assert(r->type == stream_rng_type);
+  state_seek(r->state, seed, rep, source, sub);
 }
 
 uint64_t stream_next_u64(gsl_rng *r)

@@ -4,8 +4,11 @@
  * Violations are drawn for the whole horizon when a replication starts,
  * from the ceasefire stream alone, so the crossings (crossing.c) can be
  * evaluated lazily against a halt list that never changes afterwards.
- * Overlapping halts merge; a collapse's halt lasts to the horizon and ends
- * the drawing.  Owns struct ceasefire_state.
+ * Overlapping halts merge.  A violation is a collapse with collapse_p: its
+ * halt lasts to the horizon, it ends the drawing, and from its moment on
+ * no convoy departs (convoy.c cancels them, EV_COLLAPSE) and the armed
+ * hazard takes war_multiplier instead of tension_multiplier (threat.c).
+ * Owns struct ceasefire_state.
  */
 #include "model_int.h"
 
@@ -46,6 +49,7 @@ enum err ceasefire_start(struct model_ws *ws)
   double horizon = ws->m->horizon;
   cf->n_halt = 0;
   cf->halt_i = 0;
+  cf->collapse_t = INFINITY;
   stream_seek(cf->r, ws->seed, ws->rep, SRC_CEASEFIRE);
   if (!c->present || !(c->violations_per_day > 0))
     return ERR_OK;
@@ -58,14 +62,18 @@ enum err ceasefire_start(struct model_ws *ws)
     enum err e = add_halt(cf, t, end);
     if (e != ERR_OK)
       return e;
-    if (collapse)
+    if (collapse) {
+      cf->collapse_t = t;
       break;
+    }
     t += stream_exponential(cf->r, 24.0 / c->violations_per_day);
   }
   for (size_t i = 0; i < cf->n_halt; i++) {
     push(ws, cf->halt[i].a, EV_HALT_START, (int)i, 0, NULL);
     push(ws, cf->halt[i].b, EV_HALT_END, (int)i, 0, NULL);
   }
+  if (cf->collapse_t < INFINITY)
+    push(ws, cf->collapse_t, EV_COLLAPSE, 0, 0, NULL);
   return ERR_OK;
 }
 

@@ -190,21 +190,31 @@ static void wait_remove(struct model_ws *ws, int slot)
   cs->n_wait = k;
 }
 
+/* A waiting convoy is cancelled: it takes nothing. */
+static void cancel_waiting(struct model_ws *ws, struct convoy *c, int slot, double now)
+{
+  cancel(ws, &c->ev_wait);
+  wait_remove(ws, slot);
+  record_end(ws, c, OUTCOME_CANCELLED, now, 0, 0, 0, 0);
+  cv_release(ws, c, slot);
+}
+
 /* A departed convoy ends (arrived, or lost at the end of a hold). */
 static void finish(struct model_ws *ws, struct convoy *c, int slot, double now, bool arrived)
 {
   const struct scenario *sc = ws->sc;
   const struct convoy_schedule *s = &sc->convoys[c->sched];
   double deliv = 0, disp = c->n * sc->tonnes_per_truck;
-  int nd = 0, nh = 0;
+  int nd = 0, nh = 0, nhc = 0, nha = 0;
   enum convoy_outcome o;
   for (int i = 0; i < c->n; i++) {
     if (arrived && c->cargo[i] > 0) {
       deliv += c->cargo[i];
       nd++;
     }
-    if (c->hit[i])
-      nh++;
+    nh += c->hit[i] != 0;
+    nhc += (c->hit[i] & HIT_CROWD) != 0;
+    nha += (c->hit[i] & HIT_ARMED) != 0;
   }
   if (deliv >= sc->success_fraction * disp && deliv > 0)
     o = OUTCOME_THROUGH;
@@ -221,11 +231,16 @@ static void finish(struct model_ws *ws, struct convoy *c, int slot, double now, 
     ws->cnt.met[METRIC_TRUCKS_INTERCEPTED] += nh;
     ws->cnt.met[METRIC_TONNES_DELIVERED] += deliv;
     ws->cnt.met[METRIC_TONNES_LOST] += disp - deliv;
+    ws->cnt.met[METRIC_TRUCKS_INTERCEPTED_CROWD] += nhc;
+    ws->cnt.met[METRIC_TRUCKS_INTERCEPTED_ARMED] += nha;
+    ws->cnt.met[METRIC_TONNES_LOST_CROWD] += c->lost_crowd;
+    ws->cnt.met[METRIC_TONNES_LOST_ARMED] += c->lost_armed;
     if (arrived) {
       ws->cnt.sum_transit += now - c->depart;
       ws->cnt.n_transit++;
     }
   }
+  force_account(ws, now);
   ws->fs.esc_busy -= c->teams;
   push(ws, now + (now - c->depart), EV_FLEET, 0, (uint32_t)c->n, NULL);
   record_end(ws, c, o, now, deliv, disp - deliv, nd, nh);
@@ -282,19 +297,22 @@ static void depart(struct model_ws *ws, struct convoy *c, int slot, double now, 
     cs->stock[start] -= n;
   }
   cs->fleet_free -= n;
+  force_account(ws, now);
   ws->fs.esc_busy += teams;
   cancel(ws, &c->ev_wait);
   wait_remove(ws, slot);
   c->n = n;
   c->teams = teams;
   c->depart = now;
-  for (int k = 0; k < CRS_COUNT; k++)
+  for (int k = 0; k < CRS_FIRST_INCIDENT; k++) /* the incident streams at each incident */
     stream_seek(c->rng[k], ws->seed, ws->rep, convoy_source(k, c->sched, c->number));
-  c->roe = force_escort_roe(ws, teams, c->rng[CRS_ENGAGE]);
+  c->roe = force_escort_roe(ws, teams, c->rng[CRS_ESCORT]);
   for (int i = 0; i < n; i++) {
     c->cargo[i] = sc->tonnes_per_truck;
-    c->hit[i] = false;
+    c->hit[i] = 0;
   }
+  c->incidents = 0;
+  c->lost_crowd = c->lost_armed = 0;
   c->ea = stream_exponential(c->rng[CRS_ARMED], 1.0);
   c->ec = stream_exponential(c->rng[CRS_CROWD], 1.0);
   c->leg = 0;
@@ -372,10 +390,7 @@ void convoy_try_dispatch(struct model_ws *ws, double now)
       if (fleet < (double)n)
         n = (long)fleet;
       if (n < s->min_trucks || n <= 0) {
-        cancel(ws, &c->ev_wait);
-        wait_remove(ws, slot);
-        record_end(ws, c, OUTCOME_CANCELLED, now, 0, 0, 0, 0);
-        cv_release(ws, c, slot);
+        cancel_waiting(ws, c, slot, now);
         continue;
       }
       depart(ws, c, slot, now, (int)n, c->req_teams < esc_free ? c->req_teams : esc_free);
@@ -385,6 +400,13 @@ void convoy_try_dispatch(struct model_ws *ws, double now)
       want_loads(ws, s->route[0]);
     i++;
   }
+}
+
+void convoy_collapse(struct model_ws *ws, double now)
+{
+  struct convoy_state *cs = &ws->cs;
+  while (cs->n_wait > 0) /* in the order they became ready */
+    cancel_waiting(ws, &cs->cv[cs->wait[0]], cs->wait[0], now);
 }
 
 void convoy_ready(struct model_ws *ws, int slot, double now)
@@ -404,6 +426,10 @@ void convoy_ready(struct model_ws *ws, int slot, double now)
       c->req_teams = ws->fs.esc_pool;
     if (c->req_teams < 0)
       c->req_teams = 0;
+  }
+  if (now >= ws->cf.collapse_t) { /* after a collapse no convoy departs */
+    cancel_waiting(ws, c, slot, now);
+    return;
   }
   if (s->max_wait_h > 0)
     push(ws, now + s->max_wait_h, EV_MAXWAIT, slot, 0, &c->ev_wait);

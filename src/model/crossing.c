@@ -364,11 +364,12 @@ static inline void xing_start(struct model_ws *ws, struct crossing *x, const str
   if (s >= x->halt_b)
     next_halt(ws, x, s);
   tree_set(x, x->lane, s + ins);
-  if (s >= f->warmup && s < f->horizon) {
-    ws->cnt.met[METRIC_TRUCKS_ENTERED] += 1;
+  if (s >= f->warmup && s < f->horizon) { /* waits of inspections started in the window */
     ws->cnt.sum_cross_wait += s - r->t;
     ws->cnt.n_cross_wait++;
   }
+  if (s + ins >= f->warmup && s + ins < f->horizon) /* entered: inspections ended in it */
+    ws->cnt.met[METRIC_TRUCKS_ENTERED] += 1;
   x->started++;
   if (--r->n == 0) {
     x->q_head = x->q_head + 1 == x->q_cap ? 0 : x->q_head + 1;
@@ -430,8 +431,12 @@ double crossing_next_load(struct model_ws *ws, struct crossing *x)
 
 void crossing_before_change(struct model_ws *ws, double now)
 {
-  for (int k = 0; k < ws->m->n_cross; k++)
-    crossing_advance(ws, &ws->x[k], now);
+  for (int k = 0; k < ws->m->n_cross; k++) {
+    struct crossing *x = &ws->x[k];
+    while (xing_gen(ws, x)) /* every truck presented before now, at the old rate */
+      ;
+    crossing_advance(ws, x, now);
+  }
 }
 
 void crossing_after_change(struct model_ws *ws, double now)

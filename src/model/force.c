@@ -47,23 +47,62 @@ void force_derive(struct model_ws *ws)
   }
 }
 
+void force_account(struct model_ws *ws, double now)
+{
+  struct force_state *fs = &ws->fs;
+  double a = fs->acct_t > ws->m->warmup ? fs->acct_t : ws->m->warmup;
+  double b = now < ws->m->horizon ? now : ws->m->horizon;
+  if (b > a) {
+    double dt = b - a;
+    fs->busy_int += fs->esc_busy * dt;
+    fs->pool_int += fs->esc_pool * dt;
+    fs->tasked_int += fs->tasked * dt;
+    fs->troops_int += fs->troops * dt;
+  }
+  if (now > fs->acct_t)
+    fs->acct_t = now;
+}
+
 void force_update(struct model_ws *ws, double t)
 {
   const struct force *f = &ws->sc->force;
   struct force_state *fs = &ws->fs;
   struct force_pools p;
   double troops = force_troops_at(f, t);
+  force_account(ws, t);
   force_pools(f, troops, ws->sc->total_road_km, &p);
   fs->esc_pool = p.escort;
   fs->pat_pool = p.patrol;
   fs->qrf_pool = p.qrf;
+  fs->troops = f->present ? troops : 0.0;
+  fs->tasked = (double)p.escort * f->escort_team_size + (double)p.patrol * f->patrol_team_size +
+               (double)p.qrf * f->qrf_team_size;
   fs->cost_rate = f->present ? troops * f->cost_per_troop_day / 24.0 : 0.0;
   fs->patrol_factor = f->present ? 1.0 - fs->patrol_deter * p.coverage : 1.0;
 }
 
 void force_reset(struct model_ws *ws)
 {
-  ws->fs.esc_busy = ws->fs.qrf_busy = 0;
+  struct force_state *fs = &ws->fs;
+  fs->esc_busy = fs->qrf_busy = 0;
+  fs->esc_pool = fs->pat_pool = fs->qrf_pool = 0;
+  fs->troops = fs->tasked = 0;
+  fs->acct_t = 0;
+  fs->busy_int = fs->pool_int = fs->tasked_int = fs->troops_int = 0;
+}
+
+/* A team drawn among the contingents in proportion to their troops. */
+static size_t draw_contingent(const struct model_ws *ws, gsl_rng *r)
+{
+  const struct scenario *sc = ws->sc;
+  double u = gsl_rng_uniform(r) * ws->fs.cont_troops, acc = 0;
+  size_t j = 0;
+  for (; j + 1 < sc->force.n_contingents; j++) {
+    acc += sc->force.contingents[j].troops;
+    if (u < acc)
+      break;
+  }
+  return j;
 }
 
 int force_escort_roe(struct model_ws *ws, int teams, gsl_rng *r)
@@ -75,22 +114,20 @@ int force_escort_roe(struct model_ws *ws, int teams, gsl_rng *r)
     return -1;
   if (sc->force.n_contingents == 0 || !(fs->cont_troops > 0))
     return fs->roe;
-  for (int t = 0; t < teams; t++) {
-    double u = gsl_rng_uniform(r) * fs->cont_troops, acc = 0;
-    size_t j = 0;
-    for (; j + 1 < sc->force.n_contingents; j++) {
-      acc += sc->force.contingents[j].troops;
-      if (u < acc)
-        break;
-    }
-    worst = force_less_permissive(sc, worst, fs->cont_roe[j]);
-  }
+  for (int t = 0; t < teams; t++)
+    worst = force_less_permissive(sc, worst, fs->cont_roe[draw_contingent(ws, r)]);
   return worst;
 }
 
-bool force_qrf_available(const struct model_ws *ws)
+bool force_qrf_free(const struct model_ws *ws)
+{
+  return ws->sc->force.present && ws->fs.qrf_pool - ws->fs.qrf_busy > 0;
+}
+
+int force_qrf_roe(struct model_ws *ws, gsl_rng *r)
 {
   const struct scenario *sc = ws->sc;
-  return sc->force.present && ws->fs.qrf_pool - ws->fs.qrf_busy > 0 &&
-         sc->roe[ws->fs.roe].engage_armed > 0;
+  if (sc->force.n_contingents == 0 || !(ws->fs.cont_troops > 0))
+    return ws->fs.roe;
+  return ws->fs.cont_roe[draw_contingent(ws, r)];
 }

@@ -9,21 +9,40 @@
  * A replication allocates nothing once the workspace has grown to the
  * largest queue, convoy count and halt list seen (grow.h).
  *
- * Choices where SPEC leaves room (docs/run.md lists them too):
+ * Choices where SPEC leaves room (the README's model section points here):
  *  - The fleet is one pool (trucks return to the start node, and any start
  *    node's convoys may use them).
- *  - A convoy waits only for escort teams that exist: it asks for
- *    min(escort_teams, teams in the pool now); with no teams it does not wait.
- *  - Attackers A = max(1, party draw).  force_harm is drawn for every
- *    engagement (armed and crowd); the QRF acts under force.roe.
+ *  - A convoy's escort request, min(escort_teams, pool), is made when it
+ *    becomes ready and shrinks with the pool if the pool shrinks while it
+ *    waits; escort_wait_h counts it when it left asking for one or more.
+ *  - Incident k of a convoy draws from sub-stream k + 1 of its PARTY,
+ *    ENGAGE, QRF and LOSS sources (model_int.h), in this order: attackers
+ *    (PARTY); escort engagement, outcome, harm, force harm, escalation
+ *    and the escalation's duration (ENGAGE); the QRF team's contingent,
+ *    response time, outcome and engagement (QRF); driver harm, the loss
+ *    share and one uniform per truck index, with or without cargo (LOSS;
+ *    crowds: a stop uniform and a share draw per truck).  The hold comes
+ *    from the convoy's HOLD stream, in incident order.  So truck i's fate
+ *    does not depend on what happened to the others.
+ *  - A QRF team goes only when its contingent's effective ROE engages
+ *    armed attackers at all (engage_armed > 0).
+ *  - Crowd losses leave a truck with cargo below 1% of tonnes_per_truck
+ *    empty; the dust counts as lost to crowds.
+ *  - At a collapse the waiting convoys are cancelled in the order they
+ *    became ready, at the collapse's time; a convoy still in coordination
+ *    is cancelled when it becomes ready.
+ *  - escort_busy_share: a team is busy from its convoy's departure to its
+ *    end (arrival or loss); troops_tasked_share counts whole teams only.
  *  - Daily records (one per distribution node) are written at every
  *    midnight up to the first one at or after the horizon, and on while any
  *    convoy is alive, so up to the day the last convoy ends if that is later.
  *  - Timeline changes (SPEC 3.10) are applied to the workspace's private
  *    copy of the scenario; crossings are never evaluated past the next
- *    change, and a Poisson supply clock is rescaled (memoryless) when its
- *    rate changes.  Ceasefire keys and road km are refused in a timeline
- *    (violations are drawn at time 0; km fixes the QRF distances).
+ *    change, every arrival before the change is presented at the old rate
+ *    (one exactly at the change takes the new), and a Poisson supply clock
+ *    is rescaled (memoryless) from the change.  Ceasefire keys and road km
+ *    are refused in a timeline (violations are drawn at time 0; km fixes
+ *    the QRF distances).
  */
 #include "model_int.h"
 
@@ -228,6 +247,11 @@ static void finish_metrics(struct model_ws *ws, struct rep_result *out)
   v[METRIC_QRF_RESPONSE_H] = k->n_qrf > 0 ? k->sum_qrf / (double)k->n_qrf : NAN;
   v[METRIC_FORCE_COST_USD] = k->cost_acc;
   v[METRIC_COST_PER_TONNE_USD] = v[METRIC_TONNES_DELIVERED] > 0 ? k->cost_acc / v[METRIC_TONNES_DELIVERED] : NAN;
+  v[METRIC_COLLAPSED] = ws->cf.collapse_t < INFINITY ? 1.0 : 0.0;
+  v[METRIC_COLLAPSE_DAY] = ws->cf.collapse_t < INFINITY ? ws->cf.collapse_t / 24.0 : NAN;
+  force_account(ws, m->horizon);
+  v[METRIC_ESCORT_BUSY_SHARE] = ws->fs.pool_int > 0 ? ws->fs.busy_int / ws->fs.pool_int : NAN;
+  v[METRIC_TROOPS_TASKED_SHARE] = ws->fs.troops_int > 0 ? ws->fs.tasked_int / ws->fs.troops_int : NAN;
   memcpy(out->metric, v, sizeof k->met);
 }
 
@@ -282,7 +306,8 @@ static void midnight(struct model_ws *ws, double now)
     if (nd->kind != NODE_DISTRIBUTION)
       continue;
     total += k->day_deliv[i];
-    threat_desperation_day(ws, i);
+    if (sc->threats.desperation.present) /* absent: D stays at its initial value */
+      threat_desperation_day(ws, i);
     if (ws->sinks != NULL && ws->sinks->daily != NULL) {
       struct daily_record r = { day, (int)i, k->day_deliv[i], nd->need_t_per_day, ws->th.D[i], backlog };
       ws->sinks->daily(ws->sinks->ctx, &r);
@@ -293,7 +318,7 @@ static void midnight(struct model_ws *ws, double now)
   if (in_window && sc->total_need_t_per_day > 0 && total < 0.5 * sc->total_need_t_per_day)
     k->met[METRIC_DAYS_BELOW_HALF_NEED] += 1;
   k->day++;
-  if (sc->threats.crowd.desperation_slope != 0.0)
+  if (sc->threats.crowd.desperation_slope != 0.0 && sc->threats.desperation.present)
     threat_refresh_all(ws, now);
   if (now < m->horizon || ws->cs.alive > 0)
     push(ws, now + 24.0, EV_MIDNIGHT, 0, 0, NULL);
@@ -358,6 +383,10 @@ enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t se
       break;
     case EV_TIMELINE: apply_timeline(ws, now); break;
     case EV_BUILDUP: buildup(ws, now); break;
+    case EV_COLLAPSE:
+      trace(ws, "collapse", NULL, NULL, NULL);
+      convoy_collapse(ws, now);
+      break;
     }
   }
   if (ws->err != ERR_OK)

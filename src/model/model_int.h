@@ -53,9 +53,24 @@ enum { /* global and per-node / per-schedule sources (SPEC 5) */
   SRC_INTERARR = 0x5000    /* + schedule */
 };
 
-enum crs { /* per-convoy sources, keyed with (schedule, number) */
-  CRS_SPEED, CRS_ARMED, CRS_CROWD, CRS_ENGAGE, CRS_LOSS, CRS_QRF, CRS_HOLD, CRS_COUNT
+/* Per-convoy sources, keyed with (schedule, departure number).  The first
+ * four are the convoy's own, drawn in turn; the incident sources are
+ * sought again for every incident k of the convoy, at sub-stream k + 1
+ * (SPEC 4.8): what an escort does in one incident never shifts the draws
+ * of another. */
+enum crs {
+  CRS_SPEED,    /* a speed per road */
+  CRS_ARMED,    /* the armed hazard clock */
+  CRS_CROWD,    /* the crowd hazard clock */
+  CRS_HOLD,     /* each incident's hold */
+  CRS_ESCORT,   /* the escort's contingents, at departure */
+  CRS_PARTY,    /* incident: attackers */
+  CRS_ENGAGE,   /* incident: the escort's engagement, its harm, escalation */
+  CRS_QRF,      /* incident: the QRF's team, notice and contest */
+  CRS_LOSS,     /* incident: driver harm and what is taken */
+  CRS_COUNT
 };
+#define CRS_FIRST_INCIDENT CRS_PARTY
 
 /* The source of per-convoy stream `kind` of departure `number` of schedule `sched`. */
 static inline uint64_t convoy_source(int kind, int sched, long number)
@@ -69,7 +84,7 @@ static inline uint64_t convoy_source(int kind, int sched, long number)
 enum ev_kind {
   EV_SPAWN, EV_READY, EV_MAXWAIT, EV_LOADS, EV_HALT_START, EV_HALT_END, EV_MIDNIGHT,
   EV_PHASE_END, EV_ARMED, EV_CROWD, EV_HOLD_END, EV_FLEET, EV_QRF_FREE, EV_ESC_END,
-  EV_BUILDUP, EV_TIMELINE
+  EV_BUILDUP, EV_TIMELINE, EV_COLLAPSE
 };
 
 /* ------------------------------------------------------ the prepared model */
@@ -148,6 +163,9 @@ struct crossing {
 
 enum cstate { CS_FREE, CS_COORD, CS_WAIT, CS_DRIVE, CS_REST, CS_HOLD };
 
+#define HIT_CROWD 1u /* a truck lost cargo to a crowd */
+#define HIT_ARMED 2u /* ... in an armed attack */
+
 struct convoy {
   enum cstate state;       /* where it is in its life */
   enum cstate before_hold; /* CS_DRIVE or CS_REST, while held */
@@ -162,7 +180,7 @@ struct convoy {
   int req_teams;           /* escort teams asked for */
   int n;                   /* trucks dispatched */
   double *cargo;           /* per truck: tonnes left */
-  bool *hit;               /* per truck: lost any cargo */
+  unsigned char *hit;      /* per truck: HIT_CROWD | HIT_ARMED when it lost cargo to them */
   int teams;               /* escort teams with it */
   int roe;                 /* escort ROE index, -1 none */
   int leg;                 /* the leg being driven (or rested before) */
@@ -175,6 +193,9 @@ struct convoy {
   double rc;               /* current crowd rate, per h */
   uint64_t ev;             /* pending phase / incident / hold event */
   uint64_t ev_wait;        /* pending EV_MAXWAIT */
+  int incidents;           /* incidents so far (armed and crowd) */
+  double lost_crowd;       /* tonnes taken by crowds */
+  double lost_armed;       /* tonnes taken in armed attacks */
   int armed;               /* armed attacks so far */
   int crowd;               /* crowd interceptions so far */
   int engagements;         /* engagements so far */
@@ -228,6 +249,13 @@ struct force_state {
   int qrf_busy;            /* QRF teams out */
   double patrol_factor;    /* P = 1 - patrol_deter x coverage */
   double cost_rate;        /* USD/h of the troops on the ground now */
+  double troops;           /* troops on the ground now */
+  double tasked;           /* troops in the team pools now */
+  double acct_t;           /* the integrals below run to here, h */
+  double busy_int;         /* escort team-hours on convoys over [warmup, acct_t) */
+  double pool_int;         /* escort team-hours in the pool, same span */
+  double tasked_int;       /* troop-hours in team pools, same span */
+  double troops_int;       /* troop-hours on the ground, same span */
 };
 
 /* ---------------------------------------------------------------- ceasefire */
@@ -242,6 +270,7 @@ struct ceasefire_state {
   size_t n_halt;           /* halts */
   size_t cap_halt;         /* entries allocated */
   size_t halt_i;           /* first halt that may still matter now */
+  double collapse_t;       /* the collapse, h; INFINITY = none */
 };
 
 /* ---------------------------------------------------------------- counters */
@@ -385,8 +414,12 @@ void force_update(struct model_ws *ws, double t);
 void force_reset(struct model_ws *ws);
 /* The ROE an escort of `teams` teams acts under (draws its contingents). */
 int force_escort_roe(struct model_ws *ws, int teams, gsl_rng *r);
-/* A free QRF team that can engage, or false. */
-bool force_qrf_available(const struct model_ws *ws);
+/* A free QRF team, or false. */
+bool force_qrf_free(const struct model_ws *ws);
+/* The ROE of the QRF team sent (draws its contingent from r). */
+int force_qrf_roe(struct model_ws *ws, gsl_rng *r);
+/* Bring the time integrals of the pools up to now, before they change. */
+void force_account(struct model_ws *ws, double now);
 
 /* threat.c */
 enum err threat_new(struct model_ws *ws);
@@ -421,6 +454,8 @@ void convoy_try_dispatch(struct model_ws *ws, double now);
 void convoy_phase_end(struct model_ws *ws, int slot, double now);
 /* The end of an incident's hold. */
 void convoy_hold_end(struct model_ws *ws, int slot, double now);
+/* A collapse: every waiting convoy is cancelled (SPEC 4.6). */
+void convoy_collapse(struct model_ws *ws, double now);
 /* max_wait_h has passed: the convoy leaves with what is free. */
 void convoy_max_wait(struct model_ws *ws, int slot, double now);
 /* Fleet trucks are back at their start node. */

@@ -102,21 +102,27 @@ static void rates(struct model_ws *ws, struct convoy *c, double now)
   const struct scenario *sc = ws->sc;
   int r = sc->convoys[c->sched].legs[c->leg];
   const struct road *rd = &sc->roads[r];
-  double common = ws->fs.patrol_factor *
-                  (1.0 - sc->threats.policing.effect * sc->threats.policing.level);
+  double ca = ws->fs.patrol_factor *
+              (1.0 - sc->threats.policing.effect * sc->threats.policing.level), cc = ca;
   double da = 1.0, dc = 1.0;
-  if (sc->ceasefire.present && ceasefire_halted(ws, now))
-    common *= sc->ceasefire.tension_multiplier;
-  if (c->state == CS_REST)
-    common *= sc->movement.rest_exposure;
+  if (sc->ceasefire.present && ceasefire_halted(ws, now)) {
+    double t = sc->ceasefire.tension_multiplier, war = sc->ceasefire.war_multiplier;
+    /* after a collapse the armed hazard takes war_multiplier (NaN: T) */
+    ca *= now >= ws->cf.collapse_t && !isnan(war) ? war : t;
+    cc *= t;
+  }
+  if (c->state == CS_REST) {
+    ca *= sc->movement.rest_exposure;
+    cc *= sc->movement.rest_exposure;
+  }
   if (c->teams > 0 && c->roe >= 0) {
     da = sc->roe[c->roe].deter_armed;
     dc = sc->roe[c->roe].deter_crowd;
   }
-  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * da * common;
+  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * da * ca;
   if (sc->threats.escalation.present && ws->th.esc_until[r] > now)
     c->ra *= sc->threats.escalation.hazard_multiplier;
-  c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * common;
+  c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * cc;
   if (sc->threats.crowd.desperation_slope != 0.0)
     c->rc *= crowd_factor(ws, r);
   if (!(c->ra > 0.0))
@@ -194,27 +200,30 @@ static double p_contest(double p_defeat, double k, double s, double a)
   return 1.0 / (1.0 + exp(-z));
 }
 
-static void escalate(struct model_ws *ws, int road, double now)
+/* An engagement escalated: the road and every road of its zone take the
+ * escalation's multiplier for a drawn duration (from r). */
+static void escalate(struct model_ws *ws, int road, double now, gsl_rng *r)
 {
   const struct scenario *sc = ws->sc;
-  double end = now + sc->threats.escalation.duration_h;
   int z = sc->roads[road].zone;
+  double end;
   if (!sc->threats.escalation.present)
     return;
-  for (size_t r = 0; r < sc->n_roads; r++)
-    if ((int)r == road || (z >= 0 && sc->roads[r].zone == z))
-      if (end > ws->th.esc_until[r])
-        ws->th.esc_until[r] = end;
+  end = now + draw(&sc->threats.escalation.duration_h, r);
+  for (size_t i = 0; i < sc->n_roads; i++)
+    if ((int)i == road || (z >= 0 && sc->roads[i].zone == z))
+      if (end > ws->th.esc_until[i])
+        ws->th.esc_until[i] = end;
   push(ws, end, EV_ESC_END, road, 0, NULL);
   trace(ws, "escalation", NULL, sc->roads[road].id, NULL);
   threat_refresh_all(ws, now);
 }
 
-/* One engagement's side effects: harm, force casualties, escalation. */
+/* One engagement's side effects, drawn from r: civilian harm, force
+ * casualties, whether it escalates. */
 static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_profile *roe,
-                       double harm_mean, bool *esc)
+                       double harm_mean, bool *esc, gsl_rng *r)
 {
-  gsl_rng *r = c->rng[CRS_ENGAGE];
   double harm = harm_mean > 0 ? (double)gsl_ran_poisson(r, harm_mean) : 0.0;
   double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(r, roe->force_harm) : 0.0;
   bool e = gsl_rng_uniform(r) < roe->escalation_p;
@@ -234,8 +243,9 @@ static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_p
 enum incident { INCIDENT_ARMED, INCIDENT_CROWD };
 
 /* An incident starts: the clocks are consumed to now, the clock that rang
- * is drawn anew, the hold is drawn, the incident counted and traced.
- * Returns the hold, h. */
+ * is drawn anew, the hold is drawn, the incident's own streams are sought
+ * (incident k of the convoy: sub-stream k + 1 of each incident source), the
+ * incident counted and traced.  Returns the hold, h. */
 static double incident_open(struct model_ws *ws, struct convoy *c, enum incident kind, int road,
                             double now)
 {
@@ -249,6 +259,10 @@ static double incident_open(struct model_ws *ws, struct convoy *c, enum incident
   else
     c->ec = stream_exponential(c->rng[CRS_CROWD], 1.0);
   d = draw(armed ? &sc->threats.armed.duration_h : &sc->threats.crowd.duration_h, c->rng[CRS_HOLD]);
+  for (int k = CRS_FIRST_INCIDENT; k < CRS_COUNT; k++)
+    stream_seek_sub(c->rng[k], ws->seed, ws->rep, convoy_source(k, c->sched, c->number),
+                    (uint64_t)c->incidents + 1);
+  c->incidents++;
   if (armed)
     c->armed++;
   else
@@ -271,7 +285,7 @@ static void incident_close(struct model_ws *ws, struct convoy *c, int slot, enum
   cancel(ws, &c->ev);
   push(ws, now + (d > 0 ? d : 0), EV_HOLD_END, slot, 0, &c->ev);
   if (esc)
-    escalate(ws, road, now);
+    escalate(ws, road, now, c->rng[CRS_ENGAGE]);
 }
 
 void threat_armed_attack(struct model_ws *ws, int slot, double now)
@@ -280,10 +294,11 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
   const struct scenario *sc = ws->sc;
   struct convoy *c = &ws->cs.cv[slot];
   int road = sc->convoys[c->sched].legs[c->leg];
-  double d, a, share;
+  double d, a, share, dh = 0;
+  int taken = 0;
   bool defeated = false, esc = false;
   d = incident_open(ws, c, INCIDENT_ARMED, road, now);
-  a = draw(&sc->threats.armed.party, c->rng[CRS_ENGAGE]);
+  a = draw(&sc->threats.armed.party, c->rng[CRS_PARTY]); /* whatever the escort does */
   if (a < 1.0)
     a = 1.0;
   if (c->teams > 0 && c->roe >= 0) {
@@ -292,7 +307,7 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
       double p = p_contest(roe->p_defeat, sc->threats.armed.strength_exponent,
                            (double)c->teams * sc->force.escort_team_size, a);
       defeated = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < p;
-      engagement(ws, c, roe, roe->harm_armed, &esc);
+      engagement(ws, c, roe, roe->harm_armed, &esc, c->rng[CRS_ENGAGE]);
     }
   }
   if (defeated) {
@@ -301,12 +316,15 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
   } else {
     double lossf = 1.0;
     gsl_rng *rl = c->rng[CRS_LOSS];
-    if (sc->threats.armed.driver_harm > 0 && c->counted)
-      ws->cnt.met[METRIC_DRIVER_CASUALTIES] += (double)gsl_ran_poisson(rl, sc->threats.armed.driver_harm);
-    else if (sc->threats.armed.driver_harm > 0)
-      (void)gsl_ran_poisson(rl, sc->threats.armed.driver_harm);
-    if (force_qrf_available(ws) && m->qrf_km[road] < INFINITY) {
-      const struct roe_profile *qroe = &sc->roe[ws->fs.roe];
+    if (sc->threats.armed.driver_harm > 0)
+      dh = (double)gsl_ran_poisson(rl, sc->threats.armed.driver_harm);
+    if (c->counted)
+      ws->cnt.met[METRIC_DRIVER_CASUALTIES] += dh;
+    /* a free QRF team, under its own contingent's effective ROE, goes if
+     * that ROE lets it engage armed attackers */
+    const struct roe_profile *qroe = force_qrf_free(ws) && m->qrf_km[road] < INFINITY
+                                         ? &sc->roe[force_qrf_roe(ws, c->rng[CRS_QRF])] : NULL;
+    if (qroe != NULL && qroe->engage_armed > 0) {
       double r = draw(&sc->force.qrf_notice_h, c->rng[CRS_QRF]) + m->qrf_km[road] / sc->force.qrf_kmh;
       ws->fs.qrf_busy++;
       push(ws, now + d, EV_QRF_FREE, 0, 0, NULL);
@@ -323,7 +341,7 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
         double p = p_contest(qroe->p_defeat, sc->threats.armed.strength_exponent,
                              (double)sc->force.qrf_team_size, a);
         bool win = gsl_rng_uniform(c->rng[CRS_QRF]) < p;
-        engagement(ws, c, qroe, qroe->harm_armed, &esc);
+        engagement(ws, c, qroe, qroe->harm_armed, &esc, c->rng[CRS_QRF]);
         if (win) {
           lossf = r / d;
           if (c->counted)
@@ -332,15 +350,17 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
       }
     }
     share = draw(&sc->threats.armed.loss, rl) * lossf;
-    for (int i = 0; i < c->n; i++)
-      if (c->cargo[i] > 0 && gsl_rng_uniform(rl) < share) {
+    for (int i = 0; i < c->n; i++) /* a draw per truck, cargo or not: truck i's fate is its own */
+      if (gsl_rng_uniform(rl) < share && c->cargo[i] > 0) {
+        c->lost_armed += c->cargo[i];
         c->cargo[i] = 0;
-        c->hit[i] = true;
+        c->hit[i] |= HIT_ARMED;
+        taken++;
       }
   }
   if (tracing(ws))
-    snprintf(ws->buf, sizeof ws->buf, "attackers=%g defeated=%s hold_h=%.3f", a,
-             defeated ? "yes" : "no", d);
+    snprintf(ws->buf, sizeof ws->buf, "attackers=%g defeated=%s trucks_taken=%d driver_harm=%g hold_h=%.3f",
+             a, defeated ? "yes" : "no", taken, dh, d);
   incident_close(ws, c, slot, INCIDENT_ARMED, road, now, d, esc);
 }
 
@@ -357,20 +377,25 @@ void threat_crowd_interception(struct model_ws *ws, int slot, double now)
     const struct roe_profile *roe = &sc->roe[c->roe];
     if (gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->engage_crowd) {
       stopped_them = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->p_defeat;
-      engagement(ws, c, roe, roe->harm_crowd, &esc);
+      engagement(ws, c, roe, roe->harm_crowd, &esc, c->rng[CRS_ENGAGE]);
     }
   }
   if (!stopped_them) {
     gsl_rng *rl = c->rng[CRS_LOSS];
-    for (int i = 0; i < c->n; i++)
-      if (c->cargo[i] > 0 && gsl_rng_uniform(rl) < sc->threats.crowd.stop_p) {
-        double sh = draw(&sc->threats.crowd.loss, rl);
+    for (int i = 0; i < c->n; i++) { /* two draws per truck, cargo or not: truck i's fate is its own */
+      bool stop = gsl_rng_uniform(rl) < sc->threats.crowd.stop_p;
+      double sh = draw(&sc->threats.crowd.loss, rl), before = c->cargo[i];
+      if (stop && before > 0) {
         stopped++;
         if (sh > 0) {
           c->cargo[i] *= 1.0 - (sh < 1.0 ? sh : 1.0);
-          c->hit[i] = true;
+          if (c->cargo[i] < 0.01 * sc->tonnes_per_truck) /* no cargo left (SPEC 4.8) */
+            c->cargo[i] = 0;
+          c->lost_crowd += before - c->cargo[i];
+          c->hit[i] |= HIT_CROWD;
         }
       }
+    }
   }
   if (tracing(ws))
     snprintf(ws->buf, sizeof ws->buf, "held_off=%s trucks_stopped=%d hold_h=%.3f",

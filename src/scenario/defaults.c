@@ -9,6 +9,7 @@
  */
 #include "loader.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +137,7 @@ void scenario_init(struct scenario *sc)
     }
   }
   apply_defaults_of(sc, REGION_ROOT, sc);
+  sc->ceasefire.war_multiplier = NAN; /* not given: it follows tension_multiplier */
 }
 
 void scenario_release(struct scenario *sc)

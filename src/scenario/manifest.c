@@ -9,6 +9,7 @@
  * digits that read back bit for bit (at most %.17g), always as floats.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -196,6 +197,8 @@ static bool omitted(const struct scenario *sc, const struct schema_key *k, const
     return true;
   if (k->type == SCHEMA_ROE && v.u.i < 0)
     return true;
+  if (k->type == SCHEMA_REAL && (k->flags & SCHEMA_OPTIONAL) && isnan(v.u.r))
+    return true; /* a real that follows another key (ceasefire.war_multiplier) */
   if (k->place == REGION_CONVOY) {
     const struct convoy_schedule *c = base;
     if (strcmp(k->path, "every_h") == 0)
