@@ -30,6 +30,52 @@ double force_troops_at(const struct force *f, double t_h);
  * All zero without a force. */
 void force_pools(const struct force *f, double troops, double road_km, struct force_pools *out);
 
+/* Where more teams of a task stop changing anything, for the scenario as
+ * written (no build-up, no timeline).  Patrol is exact: coverage reaches 1
+ * at ceil(road km / km_per_team) teams.  Escort and QRF are estimates at
+ * mean speeds, without incidents or deterrence:
+ * - escort: the teams convoys can hold at once, the sum over schedules of
+ *   escort_teams x convoys of that schedule on the road at once (transit at
+ *   mean speeds through the movement window; for drawn intervals, the 99th
+ *   percentile of a Poisson count at the mean); 0 with policy "none";
+ * - qrf: the fewest teams with which fewer than 1% of armed attacks find
+ *   none free (Erlang B at the attack rate x mean hold), 0 without a QRF
+ *   base.
+ * Troops: the fewest troops on the ground whose pool holds that many
+ * teams (force_pools), INFINITY when the task's share is 0 and it needs
+ * teams. */
+struct force_saturation {
+  int escort_teams;     /* escort teams convoys can use at once */
+  double escort_troops; /* troops whose escort pool holds them */
+  int patrol_teams;     /* patrol teams for coverage 1 */
+  double patrol_troops; /* troops whose patrol pool holds them */
+  int qrf_teams;        /* QRF teams leaving < 1% of attacks without one */
+  double qrf_troops;    /* troops whose QRF pool holds them */
+  double attacks_per_h; /* armed attacks per hour the QRF estimate assumed */
+};
+void force_saturation(const struct scenario *sc, struct force_saturation *out);
+
+/* The largest number of troops the scenario puts on the ground (force.troops
+ * or a build-up step). */
+double force_troops_max(const struct force *f);
+
+/* The tasks whose pool at `troops` holds more teams than z says can be
+ * used: a mask of FORCE_PAST_* bits, and FORCE_PAST_ALL when every task
+ * with a share is past (more troops then add cost, not deliveries). */
+enum {
+  FORCE_PAST_ESCORT = 1,
+  FORCE_PAST_PATROL = 2,
+  FORCE_PAST_QRF = 4,
+  FORCE_PAST_ALL = 8
+};
+unsigned force_past_useful(const struct scenario *sc, double troops, const struct force_saturation *z);
+
+/* Hours from leaving at t_h to arriving on schedule s at mean speeds, with
+ * no incident, through the movement window as the model applies it (a leg
+ * that does not fit waits for the next opening; one longer than the window
+ * starts at the opening). */
+double force_transit_h(const struct scenario *sc, const struct convoy_schedule *s, double t_h);
+
 /* The less permissive (lower `level`) of ROE profiles a and b of sc; -1
  * stands for none and yields the other. */
 int force_less_permissive(const struct scenario *sc, int a, int b);

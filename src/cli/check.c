@@ -37,6 +37,57 @@ static int popcount7(unsigned m)
   return n;
 }
 
+static void saturation_row(const char *task, int pool, int useful, double troops, const char *how)
+{
+  char t[32];
+  if (isinf(troops))
+    snprintf(t, sizeof t, "%s", "never");
+  else
+    snprintf(t, sizeof t, "%.0f", troops);
+  printf("  %-8s %8d %8d %10s  %s\n", task, pool, useful, t, how);
+}
+
+/* Per task, the troops beyond which more teams change nothing
+ * (force_saturation), and a warning for each task the scenario is past. */
+static void print_saturation(const struct scenario *sc)
+{
+  const struct force *fo = &sc->force;
+  struct force_saturation z;
+  struct force_pools p;
+  double troops = force_troops_max(fo);
+  unsigned past;
+  char how[160];
+  force_saturation(sc, &z);
+  force_pools(fo, troops, sc->total_road_km, &p);
+  heading("Where more troops stop paying off (largest force on the ground)");
+  printf("  %-8s %8s %8s %10s  %s\n", "task", "teams", "useful", "troops at", "useful teams: how estimated");
+  snprintf(how, sizeof how, "%s", fo->escort_policy == ESCORT_WAIT
+                                       ? "convoys on the road at once on schedule x escort_teams (estimate)"
+                                       : "policy \"none\": no convoy takes an escort");
+  saturation_row("escort", p.escort, z.escort_teams, z.escort_troops, how);
+  snprintf(how, sizeof how, "coverage 1: ceil(%g road km / %g km per team)", sc->total_road_km,
+           fo->patrol_km_per_team);
+  saturation_row("patrol", p.patrol, z.patrol_teams, z.patrol_troops, how);
+  if (fo->n_qrf_bases > 0)
+    snprintf(how, sizeof how, "< 1%% of %.3g attacks/h find none free, Erlang B (estimate)", z.attacks_per_h);
+  else
+    snprintf(how, sizeof how, "no QRF base: no team can respond");
+  saturation_row("qrf", p.qrf, z.qrf_teams, z.qrf_troops, how);
+  past = force_past_useful(sc, troops, &z);
+  if (past & FORCE_PAST_ESCORT)
+    printf("  warning: %d escort teams, %d usable at once: beyond %.0f troops more escorts change little\n",
+           p.escort, z.escort_teams, z.escort_troops);
+  if (past & FORCE_PAST_PATROL)
+    printf("  warning: %d patrol teams, coverage is 1 from %d: beyond %.0f troops more patrols change nothing\n",
+           p.patrol, z.patrol_teams, z.patrol_troops);
+  if (past & FORCE_PAST_QRF)
+    printf("  warning: %d QRF teams, %d answer 99%% of attacks: beyond %.0f troops more QRF changes little\n",
+           p.qrf, z.qrf_teams, z.qrf_troops);
+  if (past & FORCE_PAST_ALL)
+    printf("  warning: %g troops are past every task's useful size: more troops add cost, not deliveries\n",
+           troops);
+}
+
 static void print_force(const struct scenario *sc)
 {
   const struct force *fo = &sc->force;
@@ -72,6 +123,9 @@ static void print_force(const struct scenario *sc)
     printf("  contingent %-16s %8g troops, ROE cap %s\n", c->name, c->troops,
            c->roe_cap >= 0 ? sc->roe[c->roe_cap].name : "none");
   }
+  printf("  a convoy asks for min(escort_teams, escort pool when it is ready) teams and waits only for\n"
+         "  those: with a pool of 0 it asks for none, and escort_wait_h covers convoys that asked for one\n");
+  print_saturation(sc);
 }
 
 static void print_routes(const struct scenario *sc)

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "convoysim/csv.h"
+#include "convoysim/force.h"
 #include "convoysim/model.h"
 #include "convoysim/progress.h"
 #include "convoysim/runner.h"
@@ -272,16 +273,47 @@ static void print_value(const char *label, double x, const char *fmt_tail)
     printf(fmt_tail, x);
 }
 
+/* How much of the force the run used, and whether it was past the size at
+ * which more teams change anything (force_saturation, as check prints it). */
+static void print_force_use(const struct scenario *sc, const struct tally_summary *esc)
+{
+  struct force_saturation z;
+  double troops = force_troops_max(&sc->force);
+  unsigned past;
+  force_saturation(sc, &z);
+  past = force_past_useful(sc, troops, &z);
+  printf("  %-19s", "force");
+  if (isnan(esc->mean))
+    printf("no escort teams");
+  else
+    printf("escort teams busy %.1f%% of their hours", 100.0 * esc->mean);
+  if (past & FORCE_PAST_ALL) {
+    printf("; %g troops are past every task's useful size: more add cost, not deliveries", troops);
+  } else if (past != 0) {
+    static const char *const task[] = { "escort", "patrol", "qrf" };
+    const char *sep = "; more teams change little for ";
+    for (int i = 0; i < 3; i++)
+      if (past & (1u << i)) {
+        printf("%s%s", sep, task[i]);
+        sep = ", ";
+      }
+    printf(" (convoysim check says why)");
+  }
+  printf("\n");
+}
+
 static void headline(const struct scenario *sc, struct runner_stats *st, int threads,
                      double wall, const char *out_dir, const bool *want)
 {
-  struct tally_summary dr, td, ir, ch, cpt;
+  struct tally_summary dr, td, ir, ch, cpt, cost, esc;
 
   tally_result(&st->tallies.t[METRIC_DELIVERY_RATE], &dr);
   tally_result(&st->tallies.t[METRIC_TONNES_DELIVERED], &td);
   tally_result(&st->tallies.t[METRIC_INTERCEPT_RATE], &ir);
   tally_result(&st->tallies.t[METRIC_CIVILIAN_HARM], &ch);
   tally_result(&st->tallies.t[METRIC_COST_PER_TONNE_USD], &cpt);
+  tally_result(&st->tallies.t[METRIC_FORCE_COST_USD], &cost);
+  tally_result(&st->tallies.t[METRIC_ESCORT_BUSY_SHARE], &esc);
   double need = sc->total_need_t_per_day * (sc->horizon_days - sc->warmup_days);
 
   printf("%s: %ld replications%s in %.1f s on %d thread%s (%.0f replications/s)\n",
@@ -301,8 +333,18 @@ static void headline(const struct scenario *sc, struct runner_stats *st, int thr
   else
     printf("%.0f t, mean per run (no need set)\n", td.mean);
   print_value("interception rate", ir.mean, "%.4f of trucks dispatched\n");
-  print_value("civilian harm", ch.mean, "%.2f per run (mean)\n");
-  print_value("cost per tonne", cpt.mean, "USD %.2f (mean over runs)\n");
+  print_value("civilian harm", ch.mean, "%.2f expected casualties per run\n");
+  printf("  %-19s", "cost per tonne");
+  if (!isnan(cost.mean) && td.mean > 0)
+    printf("USD %.2f pooled (total cost / total t)", cost.mean / td.mean);
+  else
+    printf("n/a pooled");
+  if (!isnan(cpt.mean))
+    printf("; USD %.2f mean of per-run ratios\n", cpt.mean);
+  else
+    printf("\n");
+  if (sc->force.present)
+    print_force_use(sc, &esc);
   printf("  %-19s%s/:", "files", out_dir);
   for (int f = 0; f < F_COUNT; f++)
     if (want[f])

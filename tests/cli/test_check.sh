@@ -64,6 +64,19 @@ expect 0 "$bin" check good/full.cfg --set force.troops=400 --set force.available
   --set force.share.qrf=0.05 --set force.buildup='()'
 has out "         0        400       63        4        2      0.800"
 
+# where more troops stop paying off (force_saturation): per task the useful
+# teams and the troops that make them, and a warning for each task past it
+expect 0 "$bin" check good/full.cfg
+has out "  patrol         66        5        607  coverage 1: ceil(25 road km / 5 km per team)"
+has out "  warning: 66 patrol teams, coverage is 1 from 5: beyond 607 troops more patrols change nothing"
+has out "  warning: 8000 troops are past every task's useful size: more troops add cost, not deliveries"
+has out "  a convoy asks for min(escort_teams, escort pool when it is ready) teams and waits only for"
+expect 0 "$bin" check good/full.cfg --set force.troops=600 --set force.buildup='()'
+has out "  patrol          4        5        607  coverage 1: ceil(25 road km / 5 km per team)"
+if grep -q "more patrols\|every task's useful size" "$tmp/out"; then
+  echo "FAIL: a warning for 600 troops, short of the patrol's useful size"; fails=$((fails + 1))
+fi
+
 # --set is applied and checked like the file
 expect 0 "$bin" check good/minimal.cfg --set force.troops=1000 --set force.share.qrf=0 --set=nodes.ks.lanes=2
 has out "         0       1000        8        4        0      0.444"

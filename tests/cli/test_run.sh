@@ -25,6 +25,15 @@ check "replications.csv starts with point,replication,seed,delivery_rate" \
 check "the seed column holds the master seed" grep -q '^0,239,7,' "$tmp/j1/replications.csv"
 check "the headline names the delivery rate" grep -q 'delivery rate' "$tmp/out1"
 check "the headline says where the files went" grep -q "$tmp/j1/" "$tmp/out1"
+check "the headline gives civilian harm its unit" grep -q '^  civilian harm      [0-9.]* expected casualties per run$' "$tmp/out1"
+# the pooled cost per tonne is the mean cost over the mean tonnes of summary.csv
+pooled=$(awk -F, '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+  NR == 2 { printf "%.2f", $c["force_cost_usd_mean"] / $c["tonnes_delivered_mean"] }' "$tmp/j1/summary.csv")
+ratio=$(awk -F, '{ sub(/\r$/, "") } NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+  NR == 2 { printf "%.2f", $c["cost_per_tonne_usd_mean"] }' "$tmp/j1/summary.csv")
+check "the headline gives both costs per tonne, labelled ($pooled pooled, $ratio mean of ratios)" \
+  grep -qxF "  cost per tonne     USD $pooled pooled (total cost / total t); USD $ratio mean of per-run ratios" "$tmp/out1"
+check "the headline says how busy the escorts were" grep -q '^  force              escort teams busy [0-9.]*% of their hours' "$tmp/out1"
 check "no temporary file is left" test -z "$(find "$tmp" -name '*.tmp.*')"
 
 # run.cfg reproduces the run to the byte (with --set applied and -s, -n kept)
