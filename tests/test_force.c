@@ -231,7 +231,7 @@ static void same_but_the_force(const struct rep_result *a, const struct rep_resu
 {
   for (int k = 0; k < METRIC_COUNT; k++) {
     if (k == METRIC_FORCE_COST_USD || k == METRIC_COST_PER_TONNE_USD || k == METRIC_ESCORT_BUSY_SHARE ||
-        k == METRIC_TROOPS_TASKED_SHARE)
+        k == METRIC_TROOPS_TASKED_SHARE || k == METRIC_TROOP_DAYS)
       continue;
     if (isnan(a->metric[k]) && isnan(b->metric[k]))
       continue;

@@ -18,7 +18,8 @@
   X(CANTCREAT, 73, "output cannot be created")              \
   X(IO,        74, "write failed")                          \
   X(LIMIT,     70, "a size limit was exceeded")             \
-  X(INTERNAL,  70, "internal error")
+  X(INTERNAL,  70, "internal error")                      \
+  X(INTERRUPTED, 130, "interrupted")
 
 enum err {
 #define X(name, code, text) ERR_##name,

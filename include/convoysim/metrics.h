@@ -57,7 +57,8 @@ enum metric_kind {
   X(COLLAPSED,            "collapsed",            COUNT, "1 when the ceasefire collapsed, else 0") \
   X(COLLAPSE_DAY,         "collapse_day",         RATIO, "time of the collapse, days") \
   X(ESCORT_BUSY_SHARE,    "escort_busy_share",    RATIO, "escort team-hours on convoys / team-hours in the pool") \
-  X(TROOPS_TASKED_SHARE,  "troops_tasked_share",  RATIO, "troops in team pools / troops on the ground (time means)")
+  X(TROOPS_TASKED_SHARE,  "troops_tasked_share",  RATIO, "troops in team pools / troops on the ground (time means)") \
+  X(TROOP_DAYS,           "troop_days",           COUNT, "troops on the ground over [warmup, horizon), troop-days")
 
 enum metric {
 #define X(id, name, kind, meaning) METRIC_##id,

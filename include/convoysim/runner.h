@@ -69,8 +69,10 @@ struct runner_config {
   /* Called after each block in the main thread (progress display), or NULL. */
   void (*progress)(void *ctx, long done, long total);
   void *progress_ctx;
+  /* Polled between replications: nonzero stops the run (ERR_INTERRUPTED)
+   * with every replication merged so far kept.  NULL = never. */
+  const volatile int *stop;
 };
-
 /* One (day, zone) of daily.csv. */
 struct runner_daily_cell {
   struct tally tonnes;    /* tonnes delivered that day; p10, p90 */
@@ -97,12 +99,63 @@ enum err runner_run(const struct runner_config *cfg, const struct runner_job *jo
                     struct runner_stats *st);
 void runner_stats_release(struct runner_stats *st);
 
+/* ------------------------------------------------------------ studies */
+
+/* One design point of a study, as the runner sees it (runner_run_plan). */
+struct runner_point {
+  long point;                    /* number for the `point` columns */
+  const char *const *key_values; /* cells of the key columns */
+  size_t n_keys;
+  const struct scenario *sc;     /* names for convoys.csv and daily.csv */
+  long daily_days;               /* days 0 .. daily_days - 1 of daily.csv */
+  struct runner_job job;         /* how its replications run */
+  long max_reps;                 /* replications (the maximum under precision), >= 1 */
+  long kept;                     /* replications 0 .. kept - 1 come from kept_rep */
+};
+
+/* A study: points 0 .. n_points - 1, each with its own replications 0, 1,
+ * ... of the same seed (common random numbers).  All (point, replication)
+ * pairs go through one parallel pool in point-major order, in blocks that
+ * may span points, and are merged in that order: replications.csv and
+ * convoys.csv hold point 0's rows, then point 1's, exactly as if each point
+ * had been run alone.  The callbacks run in the main thread, in order. */
+struct runner_plan {
+  size_t n_points;
+  /* Fill *p for point i before its first replication (its model, its kept
+   * replications); points open in order, at most one block ahead. */
+  enum err (*open)(void *ctx, size_t i, struct runner_point *p);
+  /* Kept replication `rep` of point i (rep < p->kept), in order: its
+   * metrics into *out; the callback appends its rows to the files itself. */
+  enum err (*kept_rep)(void *ctx, size_t i, long rep, struct rep_result *out);
+  /* Every merged replication of point i, in order, or NULL. */
+  void (*merged)(void *ctx, size_t i, long rep, const struct rep_result *r);
+  /* Point i is complete (all its replications, or stopped by --precision);
+   * or, with `partial` set, the run was interrupted inside it.  The
+   * callback may take st over (copy it and zero *st). */
+  enum err (*done)(void *ctx, size_t i, const struct runner_point *p, struct runner_stats *st,
+                   bool partial);
+  /* Point i will not be used again. */
+  void (*close)(void *ctx, size_t i);
+  bool keep_partial;  /* on interruption, hand the point in progress to done() */
+  long total_reps;    /* replications planned in all, for the progress display */
+  void *ctx;
+};
+
+/* Run a study with cfg's seed, threads, precision, files, progress and stop
+ * flag (cfg's max_reps, point, sc, key_values and daily_days are the
+ * points' own here).  ERR_INTERRUPTED when cfg->stop was raised: every
+ * point before the one in progress is done. */
+enum err runner_run_plan(const struct runner_config *cfg, const struct runner_plan *plan);
+
 /* summary.csv (SPEC 6): header `point`, keys, `replications`, then for each
  * metric M_mean, M_sd, M_ci_low, M_ci_high, M_p05, M_p50, M_p95, M_n; and
  * one row for one design point. */
 void runner_summary_header(struct csv_file *f, const char *const *keys, size_t n_keys);
 void runner_summary_row(struct csv_file *f, const struct runner_config *cfg,
                         struct runner_stats *st);
+/* The same for a point of a study. */
+void runner_point_summary_row(struct csv_file *f, const struct runner_point *p,
+                              struct runner_stats *st);
 /* replications.csv header: point, replication, seed, keys, metrics. */
 void runner_replications_header(struct csv_file *f, const char *const *keys, size_t n_keys);
 /* convoys.csv header (see runner.c for the columns). */
@@ -111,6 +164,8 @@ void runner_convoys_header(struct csv_file *f, const char *const *keys, size_t n
 void runner_daily_header(struct csv_file *f, const char *const *keys, size_t n_keys);
 void runner_daily_rows(struct csv_file *f, const struct runner_config *cfg,
                        struct runner_stats *st);
+void runner_point_daily_rows(struct csv_file *f, const struct runner_point *p,
+                             struct runner_stats *st);
 /* events.csv (--trace R): header, and a model_sinks whose trace records are
  * written to f as rows of replication `rep` (ctx must outlive the run). */
 struct runner_trace {

@@ -345,6 +345,28 @@ enum err scenario_validate(const struct scenario *sc, struct diag *d);
  * Returns ERR_OK or ERR_IO. */
 enum err scenario_write(const struct scenario *sc, FILE *f, const char *header);
 
+/* The schema key (schema.h) that the path `key` names in sc, or NULL with
+ * the problem in d as "LABEL: message" (unknown key, with the nearest
+ * known one; a list element that does not exist; a key that is fixed). */
+struct schema_key;
+const struct schema_key *scenario_key(const struct scenario *sc, const char *key, const char *label,
+                                      struct diag *d);
+
+/* A value v of key k as libconfig text, what --set takes ("2500.0",
+ * "\"robust\"", "{ dist = ... }"), into buf of len bytes (cut short if
+ * it does not fit). */
+void scenario_format_value(const struct scenario *sc, const struct schema_key *k, const struct value *v,
+                           char *buf, size_t len);
+/* The same as a CSV cell: names and strings bare ("robust"), booleans 0 or
+ * 1, numbers as the scenario spells them. */
+void scenario_value_cell(const struct scenario *sc, const struct schema_key *k, const struct value *v,
+                         char *buf, size_t len);
+
+/* The value that the path `key` holds in sc, as --set text and as a CSV
+ * cell: ERR_OK, or ERR_SCENARIO with the problem in d. */
+enum err scenario_get_text(const struct scenario *sc, const char *key, char *text, size_t tlen, char *cell,
+                           size_t clen, struct diag *d);
+
 /* Index of the node / road / ROE profile called `id`, or -1. */
 int scenario_node_index(const struct scenario *sc, const char *id);
 int scenario_road_index(const struct scenario *sc, const char *id);

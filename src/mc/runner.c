@@ -28,8 +28,11 @@
 struct slot {
   alignas(SLOT_ALIGN) struct rep_result res; /* metrics and events */
   enum err status;               /* what the callback returned */
-  const struct runner_config *cfg; /* for the sinks */
+  const struct runner_point *p;  /* its point, for the sinks */
+  struct live *lv;               /* its point's state in the run */
   uint64_t rep;                  /* the replication in this slot */
+  bool kept;                     /* it comes from plan->kept_rep, not computed */
+  bool ran;                      /* it was computed (not skipped by a stop) */
   struct csv_row rep_row;        /* its replications.csv row */
   struct csv_row conv_rows;      /* its convoys.csv rows */
   bool nomem;                    /* a record could not be buffered */
@@ -41,14 +44,14 @@ static const double daily_prob[2] = { 0.10, 0.90 };
 
 /* --------------------------------------------------------------- sinks */
 
-static void convoy_row(struct csv_row *f, const struct runner_config *cfg, uint64_t rep,
+static void convoy_row(struct csv_row *f, const struct runner_point *p, uint64_t rep,
                        const struct convoy_record *c);
 
 static void sink_convoy(void *ctx, const struct convoy_record *r)
 {
   struct slot *s = ctx;
 
-  convoy_row(&s->conv_rows, s->cfg, s->rep, r);
+  convoy_row(&s->conv_rows, s->p, s->rep, r);
 }
 
 static void sink_daily(void *ctx, const struct daily_record *r)
@@ -64,16 +67,28 @@ static void sink_daily(void *ctx, const struct daily_record *r)
 
 /* ------------------------------------------------------------ writing */
 
-static void key_cells(struct csv_file *f, const struct runner_config *cfg)
+static void key_cells(struct csv_file *f, const struct runner_point *p)
 {
-  for (size_t k = 0; k < cfg->n_keys; k++)
-    csv_str(f, cfg->key_values[k]);
+  for (size_t k = 0; k < p->n_keys; k++)
+    csv_str(f, p->key_values[k]);
 }
 
-static void key_row_cells(struct csv_row *f, const struct runner_config *cfg)
+static void key_row_cells(struct csv_row *f, const struct runner_point *p)
 {
-  for (size_t k = 0; k < cfg->n_keys; k++)
-    csv_row_str(f, cfg->key_values[k]);
+  for (size_t k = 0; k < p->n_keys; k++)
+    csv_row_str(f, p->key_values[k]);
+}
+
+/* The point a single-point configuration describes. */
+static void point_of(const struct runner_config *cfg, struct runner_point *p)
+{
+  memset(p, 0, sizeof *p);
+  p->point = cfg->point;
+  p->key_values = cfg->key_values;
+  p->n_keys = cfg->n_keys;
+  p->sc = cfg->sc;
+  p->daily_days = cfg->daily_days;
+  p->max_reps = cfg->max_reps;
 }
 
 static void key_headers(struct csv_file *f, const char *const *keys, size_t n_keys)
@@ -93,13 +108,13 @@ void runner_replications_header(struct csv_file *f, const char *const *keys, siz
   csv_end_row(f);
 }
 
-static void replication_row(struct csv_row *f, const struct runner_config *cfg,
+static void replication_row(struct csv_row *f, const struct runner_point *p, uint64_t seed,
                             uint64_t rep, const struct rep_result *r)
 {
-  csv_row_int(f, cfg->point);
+  csv_row_int(f, p->point);
   csv_row_uint(f, rep);
-  csv_row_uint(f, cfg->seed);
-  key_row_cells(f, cfg);
+  csv_row_uint(f, seed);
+  key_row_cells(f, p);
   for (int m = 0; m < METRIC_COUNT; m++)
     csv_row_real(f, r->metric[m]);
   csv_row_end(f);
@@ -122,14 +137,14 @@ void runner_convoys_header(struct csv_file *f, const char *const *keys, size_t n
   csv_end_row(f);
 }
 
-static void convoy_row(struct csv_row *f, const struct runner_config *cfg, uint64_t rep,
+static void convoy_row(struct csv_row *f, const struct runner_point *p, uint64_t rep,
                        const struct convoy_record *c)
 {
-  const struct scenario *sc = cfg->sc;
+  const struct scenario *sc = p->sc;
 
-  csv_row_int(f, cfg->point);
+  csv_row_int(f, p->point);
   csv_row_uint(f, rep);
-  key_row_cells(f, cfg);
+  key_row_cells(f, p);
   if (sc != NULL && c->schedule >= 0 && (size_t)c->schedule < sc->n_convoys)
     csv_row_str(f, sc->convoys[c->schedule].id);
   else
@@ -176,8 +191,16 @@ void runner_summary_header(struct csv_file *f, const char *const *keys, size_t n
 void runner_summary_row(struct csv_file *f, const struct runner_config *cfg,
                         struct runner_stats *st)
 {
-  csv_int(f, cfg->point);
-  key_cells(f, cfg);
+  struct runner_point p;
+  point_of(cfg, &p);
+  runner_point_summary_row(f, &p, st);
+}
+
+void runner_point_summary_row(struct csv_file *f, const struct runner_point *p,
+                              struct runner_stats *st)
+{
+  csv_int(f, p->point);
+  key_cells(f, p);
   csv_int(f, st->reps);
   for (int m = 0; m < METRIC_COUNT; m++) {
     struct tally_summary s;
@@ -210,6 +233,15 @@ void runner_daily_header(struct csv_file *f, const char *const *keys, size_t n_k
 void runner_daily_rows(struct csv_file *f, const struct runner_config *cfg,
                        struct runner_stats *st)
 {
+  struct runner_point p;
+  point_of(cfg, &p);
+  runner_point_daily_rows(f, &p, st);
+}
+
+void runner_point_daily_rows(struct csv_file *f, const struct runner_point *p,
+                             struct runner_stats *st)
+{
+  const struct scenario *sc = p->sc;
   if (st->daily == NULL)
     return;
   for (long d = 0; d < st->daily_days; d++)
@@ -219,11 +251,11 @@ void runner_daily_rows(struct csv_file *f, const struct runner_config *cfg,
       if (c->n == 0)
         continue;
       tally_result(&c->tonnes, &s);
-      csv_int(f, cfg->point);
-      key_cells(f, cfg);
+      csv_int(f, p->point);
+      key_cells(f, p);
       csv_int(f, d);
-      if (cfg->sc != NULL && z < cfg->sc->n_nodes)
-        csv_str(f, cfg->sc->nodes[z].id);
+      if (sc != NULL && z < sc->n_nodes)
+        csv_str(f, sc->nodes[z].id);
       else
         csv_uint(f, z);
       csv_real(f, c->need_t);
@@ -298,7 +330,8 @@ static enum err merge_daily(struct runner_stats *st, const struct slot *s)
   return ERR_OK;
 }
 
-static enum err stats_init(struct runner_stats *st, const struct runner_config *cfg)
+static enum err stats_init(struct runner_stats *st, const struct runner_config *cfg,
+                           const struct runner_point *p)
 {
   memset(st, 0, sizeof *st);
   enum err e = tally_set_init(&st->tallies, NULL, 0, 0);
@@ -306,18 +339,18 @@ static enum err stats_init(struct runner_stats *st, const struct runner_config *
    * percentiles anyway: keeping values up to that point would only make
    * its peak memory grow with -n.  Under --precision it may stop early,
    * where exact percentiles are due, so values are kept. */
-  const bool p2_only = cfg->precision <= 0.0 && cfg->max_reps > TALLY_EXACT_MAX;
+  const bool p2_only = cfg->precision <= 0.0 && p->max_reps > TALLY_EXACT_MAX;
   if (e != ERR_OK)
     return e;
   if (p2_only)
     tally_set_p2_only(&st->tallies);
-  if (cfg->want_daily && cfg->daily_days > 0 && cfg->sc != NULL && cfg->sc->n_nodes > 0) {
-    size_t cells = (size_t)cfg->daily_days * cfg->sc->n_nodes;
+  if (cfg->want_daily && p->daily_days > 0 && p->sc != NULL && p->sc->n_nodes > 0) {
+    size_t cells = (size_t)p->daily_days * p->sc->n_nodes;
     st->daily = calloc(cells, sizeof *st->daily);
     if (st->daily == NULL)
       return ERR_NOMEM;
-    st->daily_days = cfg->daily_days;
-    st->n_zones = cfg->sc->n_nodes;
+    st->daily_days = p->daily_days;
+    st->n_zones = p->sc->n_nodes;
     for (size_t i = 0; i < cells; i++) {
       e = tally_init(&st->daily[i].tonnes, daily_prob, 2, 0);
       if (e != ERR_OK)
@@ -341,6 +374,26 @@ void runner_stats_release(struct runner_stats *st)
 
 /* ----------------------------------------------------------------- run */
 
+/* A point between its opening and its end (heap-allocated, so slots may
+ * point at it while more points open). */
+struct live {
+  struct runner_point p;  /* as plan->open filled it */
+  struct runner_stats st; /* merged so far */
+  size_t i;               /* its index in the plan */
+  long scheduled;         /* replications put into blocks */
+  long merged;            /* replications merged */
+  bool stopped;           /* complete: no more of its replications are merged */
+};
+
+struct run {
+  const struct runner_config *cfg;
+  const struct runner_plan *plan;
+  struct live **lv;       /* the open points, in order: lv[0 .. n_lv - 1] */
+  size_t n_lv, cap_lv;
+  size_t next_open;       /* the next point to open */
+  long done;              /* replications merged (progress) */
+};
+
 static void slots_free(struct slot *slots, size_t n)
 {
   if (slots == NULL)
@@ -359,86 +412,255 @@ static bool files_failed(const struct runner_config *cfg)
          (cfg->convoys != NULL && csv_failed(cfg->convoys));
 }
 
-enum err runner_run(const struct runner_config *cfg, const struct runner_job *job,
-                    struct runner_stats *st)
+static void live_free(struct run *R, struct live *l)
 {
-  const bool precision = cfg->precision > 0.0;
-  const long block = precision ? RUNNER_BATCH : RUNNER_BLOCK;
+  runner_stats_release(&l->st);
+  if (R->plan->close != NULL)
+    R->plan->close(R->plan->ctx, l->i);
+  free(l);
+}
+
+/* Open the next point of the plan at the end of the live list. */
+static enum err open_next(struct run *R)
+{
+  struct live *l;
+  enum err e = GROW(&R->lv, &R->cap_lv, R->n_lv + 1, 8, SIZE_MAX / sizeof *R->lv);
+  if (e != ERR_OK)
+    return e;
+  l = calloc(1, sizeof *l);
+  if (l == NULL)
+    return ERR_NOMEM;
+  l->i = R->next_open++;
+  e = R->plan->open(R->plan->ctx, l->i, &l->p);
+  if (e == ERR_OK) {
+    if (l->p.kept > l->p.max_reps)
+      l->p.kept = l->p.max_reps;
+    e = stats_init(&l->st, R->cfg, &l->p);
+  }
+  if (e != ERR_OK) {
+    live_free(R, l);
+    return e;
+  }
+  R->lv[R->n_lv++] = l;
+  return ERR_OK;
+}
+
+/* Hand the finished front point to the plan, then drop it. */
+static enum err finish_front(struct run *R, bool partial)
+{
+  struct live *l = R->lv[0];
+  enum err e = R->plan->done(R->plan->ctx, l->i, &l->p, &l->st, partial);
+  live_free(R, l);
+  R->n_lv--;
+  memmove(R->lv, R->lv + 1, R->n_lv * sizeof *R->lv);
+  return e;
+}
+
+/* Fill up to `block` slots with the next pairs, in point-major order,
+ * opening points as they are reached.  Returns the slots filled. */
+static long fill_block(struct run *R, struct slot *slots, long block, enum err *e)
+{
+  long b = 0;
+  *e = ERR_OK;
+  while (b < block) {
+    struct live *l = R->n_lv > 0 ? R->lv[R->n_lv - 1] : NULL;
+    if (l == NULL || l->stopped || l->scheduled >= l->p.max_reps) {
+      if (R->next_open >= R->plan->n_points)
+        break;
+      if ((*e = open_next(R)) != ERR_OK)
+        break;
+      continue;
+    }
+    struct slot *s = &slots[b++];
+    s->p = &l->p;
+    s->lv = l;
+    s->rep = (uint64_t)l->scheduled;
+    s->kept = l->scheduled < l->p.kept;
+    s->ran = false;
+    s->status = ERR_OK;
+    l->scheduled++;
+  }
+  return b;
+}
+
+/* Merge one slot into its point.  *stop is set when the run must stop here. */
+static enum err merge_slot(struct run *R, struct slot *s, bool *interrupted)
+{
+  const struct runner_config *cfg = R->cfg;
+  const struct runner_plan *plan = R->plan;
+  struct live *l = s->lv;
+  enum err e;
+  if (l->stopped)
+    return ERR_OK; /* past its stopping point: discarded unseen */
+  if (s->kept) {
+    e = plan->kept_rep(plan->ctx, l->i, (long)s->rep, &s->res);
+    if (e != ERR_OK)
+      return e;
+  } else if (s->status == ERR_INTERRUPTED) {
+    *interrupted = true;
+    return ERR_OK;
+  } else if (s->status != ERR_OK) {
+    return s->status;
+  }
+  e = tally_set_add(&l->st.tallies, s->res.metric);
+  if (e != ERR_OK)
+    return e;
+  l->st.events += s->res.events;
+  l->st.reps++;
+  l->merged++;
+  R->done++;
+  if (cfg->captured != NULL && l->i == 0 && (long)s->rep == cfg->capture_rep)
+    *cfg->captured = s->res;
+  if (!s->kept) {
+    if (cfg->replications != NULL)
+      csv_put(cfg->replications, &s->rep_row);
+    if (cfg->convoys != NULL)
+      csv_put(cfg->convoys, &s->conv_rows);
+    if (l->st.daily != NULL && (e = merge_daily(&l->st, s)) != ERR_OK)
+      return e;
+  }
+  if (plan->merged != NULL)
+    plan->merged(plan->ctx, l->i, (long)s->rep, &s->res);
+  if (cfg->precision > 0.0 && l->merged % RUNNER_BATCH == 0) {
+    double h = tally_ci_half_width(&l->st.tallies.t[METRIC_DELIVERY_RATE]);
+    if (!isnan(h) && h <= cfg->precision) {
+      l->st.stopped_early = l->merged < l->p.max_reps;
+      l->stopped = true;
+    }
+  }
+  if (l->merged >= l->p.max_reps)
+    l->stopped = true;
+  return ERR_OK;
+}
+
+enum err runner_run_plan(const struct runner_config *cfg, const struct runner_plan *plan)
+{
+  const long block = cfg->precision > 0.0 ? RUNNER_BATCH : RUNNER_BLOCK;
   const bool want_conv = cfg->convoys != NULL;
   const bool want_daily = cfg->want_daily;
   const bool want_rows = cfg->replications != NULL;
+  struct run R;
   struct slot *slots;
-  enum err e = stats_init(st, cfg);
-  long done = 0;
-  bool stop = false;
+  enum err e = ERR_OK;
+  bool interrupted = false;
 
-  if (e != ERR_OK)
-    return e;
+  memset(&R, 0, sizeof R);
+  R.cfg = cfg;
+  R.plan = plan;
   /* sizeof(struct slot) is a multiple of its alignment, as aligned_alloc wants */
   slots = aligned_alloc(SLOT_ALIGN, (size_t)block * sizeof *slots);
   if (slots == NULL)
     return ERR_NOMEM;
   memset(slots, 0, (size_t)block * sizeof *slots);
 
-  while (done < cfg->max_reps && !stop && e == ERR_OK) {
-    const long b = cfg->max_reps - done < block ? cfg->max_reps - done : block;
-    const long first = done;
+  while (e == ERR_OK && !interrupted) {
+    if (cfg->stop != NULL && *cfg->stop) {
+      interrupted = true;
+      break;
+    }
+    const long b = fill_block(&R, slots, block, &e);
+    if (e != ERR_OK || b == 0)
+      break;
 
 #pragma omp parallel for schedule(dynamic) num_threads(cfg->threads)
     for (long i = 0; i < b; i++) {
       struct slot *s = &slots[i];
+      if (s->kept)
+        continue;
+      if (cfg->stop != NULL && *cfg->stop) { /* skipped: the merge stops before it */
+        s->status = ERR_INTERRUPTED;
+        continue;
+      }
       struct model_sinks sk = { s, want_conv ? sink_convoy : NULL,
                                 want_daily ? sink_daily : NULL, NULL };
-      s->cfg = cfg;
-      s->rep = (uint64_t)(first + i);
       csv_row_clear(&s->rep_row);
       csv_row_clear(&s->conv_rows);
       s->n_day = 0;
       s->nomem = false;
-      s->status = job->replicate(job->ctx, omp_get_thread_num(), cfg->seed, s->rep,
-                                 want_conv || want_daily ? &sk : NULL, &s->res);
+      s->status = s->p->job.replicate(s->p->job.ctx, omp_get_thread_num(), cfg->seed, s->rep,
+                                      want_conv || want_daily ? &sk : NULL, &s->res);
       if (s->status == ERR_OK && want_rows)
-        replication_row(&s->rep_row, cfg, s->rep, &s->res);
+        replication_row(&s->rep_row, s->p, cfg->seed, s->rep, &s->res);
       if (s->status == ERR_OK && (s->nomem || s->rep_row.nomem || s->conv_rows.nomem))
         s->status = ERR_NOMEM;
+      s->ran = true;
     }
 
-    /* merge in replication order */
-    for (long i = 0; i < b && e == ERR_OK; i++) {
-      const struct slot *s = &slots[i];
-      const uint64_t rep = (uint64_t)(first + i);
-      if (s->status != ERR_OK) {
-        e = s->status;
-        break;
-      }
-      e = tally_set_add(&st->tallies, s->res.metric);
-      if (e != ERR_OK)
-        break;
-      st->events += s->res.events;
-      if (cfg->captured != NULL && (long)rep == cfg->capture_rep)
-        *cfg->captured = s->res;
-      st->reps++;
-      done++;
-      if (want_rows)
-        csv_put(cfg->replications, &s->rep_row);
-      if (want_conv)
-        csv_put(cfg->convoys, &s->conv_rows);
-      if (st->daily != NULL && (e = merge_daily(st, s)) != ERR_OK)
-        break;
-      if (precision && done % RUNNER_BATCH == 0) {
-        double h = tally_ci_half_width(&st->tallies.t[METRIC_DELIVERY_RATE]);
-        if (!isnan(h) && h <= cfg->precision) {
-          stop = true;
-          st->stopped_early = done < cfg->max_reps;
-          break;
-        }
-      }
+    /* merge in (point, replication) order; a point is done once the merge
+     * has passed its last slot */
+    for (long i = 0; i < b && e == ERR_OK && !interrupted; i++) {
+      while (e == ERR_OK && R.lv[0] != slots[i].lv && R.lv[0]->stopped)
+        e = finish_front(&R, false);
+      if (e == ERR_OK)
+        e = merge_slot(&R, &slots[i], &interrupted);
     }
+    while (e == ERR_OK && !interrupted && R.n_lv > 0 && R.lv[0]->stopped)
+      e = finish_front(&R, false);
     if (e == ERR_OK && files_failed(cfg))
       e = ERR_IO;
     if (cfg->progress != NULL)
-      cfg->progress(cfg->progress_ctx, done, cfg->max_reps);
+      cfg->progress(cfg->progress_ctx, R.done, plan->total_reps > R.done ? plan->total_reps : R.done);
   }
+  if (e == ERR_OK && interrupted) {
+    /* points complete before the stop are done; the one in progress is
+     * handed over as partial when the plan keeps it */
+    while (e == ERR_OK && R.n_lv > 0 && R.lv[0]->stopped)
+      e = finish_front(&R, false);
+    if (e == ERR_OK && R.n_lv > 0 && plan->keep_partial && R.lv[0]->merged > 0)
+      e = finish_front(&R, true);
+    if (e == ERR_OK)
+      e = ERR_INTERRUPTED;
+  }
+  if (e != ERR_OK && e != ERR_INTERRUPTED && plan->keep_partial && R.n_lv > 0 && R.lv[0]->merged > 0)
+    (void)finish_front(&R, true); /* what was merged before the failure */
+  while (R.n_lv > 0) /* what is left open after an error or a stop */
+    live_free(&R, R.lv[--R.n_lv]);
+  free(R.lv);
   slots_free(slots, (size_t)block);
   return e;
+}
+
+/* ------------------------------------------------------- one point */
+
+struct single {
+  const struct runner_config *cfg;
+  const struct runner_job *job;
+  struct runner_stats *st;
+};
+
+static enum err single_open(void *ctx, size_t i, struct runner_point *p)
+{
+  struct single *S = ctx;
+  (void)i;
+  point_of(S->cfg, p);
+  p->job = *S->job;
+  return ERR_OK;
+}
+
+static enum err single_done(void *ctx, size_t i, const struct runner_point *p, struct runner_stats *st,
+                            bool partial)
+{
+  struct single *S = ctx;
+  (void)i;
+  (void)p;
+  (void)partial;
+  *S->st = *st; /* taken over */
+  memset(st, 0, sizeof *st);
+  return ERR_OK;
+}
+
+enum err runner_run(const struct runner_config *cfg, const struct runner_job *job,
+                    struct runner_stats *st)
+{
+  struct single S = { cfg, job, st };
+  struct runner_plan plan;
+  memset(st, 0, sizeof *st);
+  memset(&plan, 0, sizeof plan);
+  plan.n_points = 1;
+  plan.open = single_open;
+  plan.done = single_done;
+  plan.keep_partial = true;
+  plan.total_reps = cfg->max_reps;
+  plan.ctx = &S;
+  return runner_run_plan(cfg, &plan);
 }

@@ -252,6 +252,7 @@ static void finish_metrics(struct model_ws *ws, struct rep_result *out)
   force_account(ws, m->horizon);
   v[METRIC_ESCORT_BUSY_SHARE] = ws->fs.pool_int > 0 ? ws->fs.busy_int / ws->fs.pool_int : NAN;
   v[METRIC_TROOPS_TASKED_SHARE] = ws->fs.troops_int > 0 ? ws->fs.tasked_int / ws->fs.troops_int : NAN;
+  v[METRIC_TROOP_DAYS] = ws->fs.troops_int / 24.0;
   memcpy(out->metric, v, sizeof k->met);
 }
 

@@ -371,3 +371,67 @@ enum err scenario_write(const struct scenario *sc, FILE *f, const char *header)
   fflush(f);
   return ferror(f) ? ERR_IO : ERR_OK;
 }
+
+void scenario_format_value(const struct scenario *sc, const struct schema_key *k, const struct value *v,
+                           char *buf, size_t len)
+{
+  FILE *f = fmemopen(buf, len, "w");
+  if (len == 0)
+    return;
+  buf[0] = '\0';
+  if (f == NULL)
+    return;
+  put_value(f, sc, k, v);
+  fclose(f);
+  buf[len - 1] = '\0';
+}
+
+void scenario_value_cell(const struct scenario *sc, const struct schema_key *k, const struct value *v,
+                         char *buf, size_t len)
+{
+  switch (k->type) {
+  case SCHEMA_STRING:
+  case SCHEMA_NAME:
+    snprintf(buf, len, "%s", v->u.s ? v->u.s : "");
+    return;
+  case SCHEMA_ENUM:
+    snprintf(buf, len, "%s", k->names[v->u.i]);
+    return;
+  case SCHEMA_NODE:
+    snprintf(buf, len, "%s", sc->nodes[v->u.i].id);
+    return;
+  case SCHEMA_ROE:
+    snprintf(buf, len, "%s", sc->roe[v->u.i].name);
+    return;
+  case SCHEMA_BOOL:
+    snprintf(buf, len, "%d", v->u.i ? 1 : 0);
+    return;
+  case SCHEMA_INT:
+    if (!((k->flags & SCHEMA_UNLIMITED) && v->u.i == SCENARIO_UNLIMITED)) {
+      snprintf(buf, len, "%ld", v->u.i);
+      return;
+    }
+    break;
+  case SCHEMA_REAL:
+    schema_format_real(v->u.r, buf, len);
+    return;
+  default:
+    break;
+  }
+  scenario_format_value(sc, k, v, buf, len);
+}
+
+enum err scenario_get_text(const struct scenario *sc, const char *key, char *text, size_t tlen, char *cell,
+                           size_t clen, struct diag *d)
+{
+  struct loader L = { .sc = (struct scenario *)sc, .d = d, .file = "manifest column" };
+  const struct schema_key *k = NULL;
+  size_t index = 0;
+  struct value v;
+  if (!loader_resolve_path(&L, NULL, key, &k, &index))
+    return ERR_SCENARIO;
+  loader_fetch(loader_base((struct scenario *)sc, k->place, index), k, &v);
+  scenario_format_value(sc, k, &v, text, tlen);
+  scenario_value_cell(sc, k, &v, cell, clen);
+  return ERR_OK;
+}

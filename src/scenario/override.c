@@ -429,3 +429,20 @@ enum err scenario_set(struct scenario *sc, const char *key, const char *value_te
   scenario_change_release(&c);
   return scenario_validate(sc, d);
 }
+
+const struct schema_key *scenario_key(const struct scenario *sc, const char *key, const char *label,
+                                      struct diag *d)
+{
+  struct loader L = { .sc = (struct scenario *)sc, .d = d, .file = label };
+  const struct schema_key *k = NULL;
+  size_t index = 0;
+  if (!loader_resolve_path(&L, NULL, key, &k, &index))
+    return NULL;
+  if (k->flags & SCHEMA_FIXED) {
+    diag_add(d, label, 0, "'%s' cannot change: ids, kinds, routes, road ends, lists, seed and replications are fixed",
+             key);
+    return NULL;
+  }
+  return k;
+}
+
