@@ -11,6 +11,7 @@ const struct bench bench_table[] = {
   { "mm1", "M/M/1 queue on the event engine (rho = 0.9): customers/s and accuracy", bench_mm1 },
   { "mc", "Monte Carlo runner on the Gaza baseline: replications/s (1 thread, all), parallel efficiency, 10k wall time; peak memory at 1e3 and 1e5 replications", bench_mc },
   { "baseline", "the convoy model on the Gaza baseline, 1 thread: replications/s, events per replication, events/s, and the floor its inspection draws set", bench_model },
+  { "sweep", "a sweep of 65 points x 100 replications of the Gaza baseline against one run of 6,500: replications/s of each and their ratio", bench_sweep },
   { NULL, NULL, NULL }
 };
 

@@ -28,5 +28,6 @@ void bench_row(FILE *out, const char *name, double value, const char *unit);
 int bench_mm1(FILE *out);
 int bench_mc(FILE *out);
 int bench_model(FILE *out);
+int bench_sweep(FILE *out);
 
 #endif

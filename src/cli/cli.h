@@ -55,6 +55,8 @@ bool cli_add_set(const char *cmd, const char *arg, const char **sets, size_t *n_
 int cmd_bench(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_solve(int argc, char **argv);
 void bench_list(FILE *f);
 
 #endif

@@ -82,9 +82,14 @@ timeout 120 "$bin" run "$scn" -n 4 -j 1 -q -o "$tmp/heavy" \
   --set 'nodes.gate.inspect_h={dist="weibull"; shape=0.01; scale=1.0;}' >/dev/null 2>&1
 check "a heavy-tailed inspect_h run ends (exit 0)" test $? -eq 0
 
-# a folder holds one run: optional files of an earlier run there are removed
-"$bin" run "$scn" -n 20 -o "$tmp/j4" -q >/dev/null 2>&1
-check "re-run into a folder exits 0" test $? -eq 0
+# a folder holds one run: another run's folder is refused, --overwrite
+# replaces it, and optional files of the earlier run are removed
+"$bin" run "$scn" -n 20 -o "$tmp/j4" -q >/dev/null 2>"$tmp/j4.err"
+check "another run's folder is refused (73)" test $? -eq 73
+check "the refusal names the first difference" grep -q "holds another run's results (it was made by another run: its run.cfg has 'seed = 7L;' where this run has 'seed = " "$tmp/j4.err"
+check "the refused folder is untouched" cmp -s "$tmp/j1/summary.csv" "$tmp/j4/summary.csv"
+"$bin" run "$scn" -n 20 -o "$tmp/j4" -q --overwrite >/dev/null 2>&1
+check "--overwrite replaces it (exit 0)" test $? -eq 0
 check "an earlier run's convoys.csv and daily.csv are gone" \
   test ! -e "$tmp/j4/convoys.csv" -a ! -e "$tmp/j4/daily.csv"
 check "the new summary is there" test -s "$tmp/j4/summary.csv"
