@@ -63,15 +63,24 @@ const struct command cli_commands[] = {
     "                        R (0-based), re-run alone; its numbers are those of\n"
     "                        row R of replications.csv\n"
     "  -q, --quiet           no progress line (it only shows on a terminal)\n"
+    "  --overwrite           replace a folder that holds another run's results\n"
     "  -h, --help            this text\n"
     "\n"
+    "Each --set key is a column of summary.csv and replications.csv, and names\n"
+    "the default folder (results/NAME_KEY=VALUE...).  A folder holds one run:\n"
+    "the same run (same resolved scenario and seed; -n, -j, --precision may\n"
+    "differ) is resumed, any other run's folder is refused (73) unless\n"
+    "--overwrite, and a file convoysim did not write is never touched.\n"
     "Files are written under temporary names and renamed into place together\n"
-    "at the end: a failed run leaves no partial file.  Progress goes to stderr\n"
-    "(when it is a terminal; NO_COLOR honoured), the headline to stdout.\n"
+    "at the end: a failed run leaves no partial file.  Interrupted (Ctrl-C,\n"
+    "SIGTERM), a run keeps the replications it finished, marks run.cfg and\n"
+    "exits 130; the same command resumes it.  Progress goes to stderr (when it\n"
+    "is a terminal; NO_COLOR honoured), the headline to stdout.\n"
     "\n"
     "Exit status: 0 ok, 64 usage, 65 bad scenario, 66 scenario missing or\n"
     "unreadable, 70 internal error, 73 output folder or files cannot be\n"
-    "created, 74 a write failed after the run started.\n",
+    "created (or hold another run), 74 a write failed after the run started,\n"
+    "130 interrupted.\n",
     cmd_run, NULL },
   { "sweep", "SCENARIO [--vary KEY=SPEC]... [options]",
     "run every design point of a sweep: grid, Latin hypercube or NOLH",
