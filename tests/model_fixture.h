@@ -224,6 +224,19 @@ static inline void check_invariants(const struct fix *f, const struct rec *s, co
     assert_true(isnan(v[METRIC_COLLAPSE_DAY]));
   }
   assert_true(s->nha == s->nhb);
+  /* the contingents' costs and troop-days add up to the force's */
+  {
+    double spend = 0, days = 0;
+    for (size_t i = 0; i < res->n_contingents; i++) {
+      spend += res->cont_spend[i];
+      days += res->cont_troop_days[i];
+    }
+    assert_double_equal(spend, v[METRIC_FORCE_COST_USD], 1e-6 * (1 + spend));
+    assert_double_equal(days, v[METRIC_TROOP_DAYS], 1e-9 * (1 + days));
+    assert_true(v[METRIC_CONTINGENTS_WITHDRAWN] <= (double)res->n_contingents);
+    assert_true(v[METRIC_ARMED_STRENGTH_END] >= 0);
+    assert_true(v[METRIC_POLICING_LEVEL_END] >= 0 && v[METRIC_POLICING_LEVEL_END] <= 1);
+  }
   /* nobody leaves during a ceasefire halt */
   for (size_t i = 0; i < s->nc; i++)
     for (size_t h = 0; h < s->nha; h++)

@@ -18,6 +18,8 @@ struct force_pools {
   int patrol;      /* patrol teams */
   int qrf;         /* quick reaction force teams */
   double coverage; /* patrol coverage: min(1, patrol x km_per_team / road km), in [0, 1] */
+  int disarm;      /* disarm teams */
+  int train;       /* police-training teams */
 };
 
 /* Troops on the ground at time t_h (hours): force.troops, replaced by each
@@ -29,6 +31,21 @@ double force_troops_at(const struct force *f, double t_h);
  * 1e-9) (the 1e-9 keeps 400 x 0.9 x 0.7 / 4 = 63 from flooring to 62).
  * All zero without a force. */
 void force_pools(const struct force *f, double troops, double road_km, struct force_pools *out);
+
+/* The troops on the ground that may do each task (SPEC 4.9): with
+ * force.contingents, contingent i holds troops x w_i / sum w (its troops
+ * are the force's composition), and task X gets the troops of the
+ * contingents that are present (present[i], NULL = all) and whose tasks
+ * hold X; without contingents every task gets all the troops.  Exactly
+ * `troops` when every contingent is present and may do X. */
+void force_task_troops(const struct force *f, double troops, const bool *present, double out[TASK_COUNT]);
+
+/* The pools of task troops t (force_task_troops): each task's teams from
+ * its own troops, by the floor of force_pools. */
+void force_pools_of(const struct force *f, const double t[TASK_COUNT], double road_km, struct force_pools *out);
+
+/* The troops of contingent i when `troops` are the force's (w_i / sum w). */
+double force_contingent_troops(const struct force *f, size_t i, double troops);
 
 /* Where more teams of a task stop changing anything, for the scenario as
  * written (no build-up, no timeline).  Patrol is exact: coverage reaches 1

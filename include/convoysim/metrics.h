@@ -56,6 +56,12 @@ enum metric_kind {
   X(TONNES_LOST_ARMED,    "tonnes_lost_armed",    COUNT, "tonnes taken in armed attacks") \
   X(COLLAPSED,            "collapsed",            COUNT, "1 when the ceasefire collapsed, else 0") \
   X(COLLAPSE_DAY,         "collapse_day",         RATIO, "time of the collapse, days") \
+  X(INTERVENTIONS,        "interventions",        COUNT, "third-party interventions against attacks nobody stopped") \
+  X(ARMED_STRENGTH_END,   "armed_strength_end",   COUNT, "armed strength G after the first midnight at or after the horizon") \
+  X(DISARM_RAIDS,         "disarm_raids",         COUNT, "raids of disarm teams") \
+  X(POLICING_LEVEL_END,   "policing_level_end",   COUNT, "police level L after the first midnight at or after the horizon") \
+  X(CONTINGENTS_WITHDRAWN, "contingents_withdrawn", COUNT, "contingents that left (casualties, funding)") \
+  X(BUDGET_EXHAUSTED_DAY, "budget_exhausted_day", RATIO, "day of the midnight that saw the first budget run out") \
   X(ESCORT_BUSY_SHARE,    "escort_busy_share",    RATIO, "escort team-hours on convoys / team-hours in the pool") \
   X(TROOPS_TASKED_SHARE,  "troops_tasked_share",  RATIO, "troops in team pools / troops on the ground (time means)") \
   X(TROOP_DAYS,           "troop_days",           COUNT, "troops on the ground over [warmup, horizon), troop-days")

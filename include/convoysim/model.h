@@ -106,6 +106,10 @@ struct model_sinks {
 struct rep_result {
   double metric[METRIC_COUNT]; /* NaN = empty (metrics.h) */
   uint64_t events;             /* calendar events processed */
+  size_t n_contingents;        /* per contingent (one, "force", without contingents): */
+  double cont_spend[SCENARIO_MAX_CONTINGENTS];      /* USD over [warmup, horizon) */
+  double cont_troop_days[SCENARIO_MAX_CONTINGENTS]; /* troop-days over [warmup, horizon) */
+  double cont_gone_day[SCENARIO_MAX_CONTINGENTS];   /* day its payer's budget ran out, NaN */
 };
 
 /* Prepare sc (which must outlive the model).  Problems that only show on the

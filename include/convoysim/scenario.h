@@ -106,12 +106,30 @@ struct roe_profile {
   double force_harm;     /* mean force casualties per engagement */
 };
 
+#define SCENARIO_MAX_CONTINGENTS 32 /* contingents of one force */
+
+/* The tasks of a force (SPEC 3.7); a contingent's mandate is a mask of them. */
+enum task { TASK_ESCORT, TASK_PATROL, TASK_QRF, TASK_DISARM, TASK_TRAIN, TASK_COUNT };
+#define TASKS_ALL ((1u << TASK_COUNT) - 1u)
+
 struct contingent {
   char *name;
   int line;
-  double troops;  /* troops of this contingent */
+  double troops;  /* its weight in the force's composition, troops (scaled to
+                     force.troops and every later change of it) */
   int roe_cap;    /* index into roe: the most permissive ROE it accepts;
                      -1 = no cap (force.roe applies) */
+  unsigned tasks; /* 1 << enum task: what it may do (default all) */
+  double cost_per_troop_day; /* USD; NaN = force.cost_per_troop_day */
+  char *payer;    /* who pays it (default "force") */
+  double withdraw_after_casualties; /* force casualties after which it leaves; 0 = never */
+};
+
+/* A payer's budget (SPEC 4.9): it stops paying once it has spent this. */
+struct funding {
+  char *payer;
+  int line;
+  double budget_usd; /* USD */
 };
 
 struct buildup_step {
@@ -123,7 +141,8 @@ struct force {
   bool present;               /* a `force` group was given */
   double troops;              /* force size at t = 0 (before any buildup step) */
   double available;           /* share of troops on task */
-  double share_escort, share_patrol, share_qrf; /* of on-task troops, sum <= 1 */
+  double share_escort, share_patrol, share_qrf; /* of on-task troops */
+  double share_disarm, share_train; /* of on-task troops; the five sum to <= 1 */
   int roe;                    /* index into scenario.roe */
   int escort_team_size;
   int teams_per_convoy;
@@ -136,6 +155,12 @@ struct force {
   struct dist qrf_notice_h;   /* h */
   double qrf_kmh;             /* km/h */
   double cost_per_troop_day;  /* USD */
+  int disarm_team_size;       /* troops per disarm team */
+  double disarm_effect;       /* G falls by exp(-effect x engage_armed) per team-day */
+  double disarm_floor;        /* G never falls below it */
+  double disarm_raids_per_team_day; /* raids a disarm team makes a day */
+  int train_team_size;        /* troops per police-training team */
+  double train_level_per_team_day; /* policing level added per team-day */
   struct contingent *contingents;
   size_t n_contingents;
   struct buildup_step *buildup; /* sorted by day */
@@ -150,6 +175,8 @@ struct threats {
     double strength_exponent; /* k */
     double driver_harm;       /* mean driver casualties per successful attack */
     double rate_multiplier;   /* x every road's armed_per_h */
+    double strength;          /* G at time 0: the armed hazard x G */
+    double regrowth_per_day;  /* r: 1 - G shrinks by exp(-r) a day */
   } armed;
   struct {
     double stop_p;            /* P(each truck is stopped) */
@@ -188,6 +215,8 @@ struct ceasefire {
   double tension_multiplier;   /* T: hazards x T during a halt */
   double collapse_p;           /* P(a violation is a collapse) */
   double war_multiplier;       /* the armed hazard's T after a collapse */
+  double intervention_p;       /* P(a third party intervenes against an attack nobody stopped) */
+  double intervention_harm;    /* mean civilian harm of an intervention */
 };
 
 struct schema_key; /* schema.h */
@@ -217,7 +246,7 @@ struct value {
 
 /* Where a field lives: the root struct or one element of a list. */
 enum region {
-  REGION_ROOT, REGION_NODE, REGION_ROAD, REGION_CONVOY, REGION_ROE, REGION_CONTINGENT
+  REGION_ROOT, REGION_NODE, REGION_ROAD, REGION_CONVOY, REGION_ROE, REGION_CONTINGENT, REGION_FUNDING
 };
 
 /* One change of the timeline (SPEC 3.10), resolved by the loader: at `day`,
@@ -279,6 +308,8 @@ struct scenario {
   struct force force;
   struct threats threats;
   struct ceasefire ceasefire;
+  struct funding *funding;  /* budgets by payer (none = no limit) */
+  size_t n_funding;
 
   struct timeline_change *timeline; /* sorted by day, stable */
   size_t n_timeline;

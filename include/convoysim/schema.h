@@ -36,6 +36,7 @@ enum schema_type {
   SCHEMA_DIST,     /* number or distribution group (dist.h), `dflags` */
   SCHEMA_HOURS,    /* [from, to], 0 <= from < to <= 24 */
   SCHEMA_WEEKDAYS, /* array of weekdays 0..6 */
+  SCHEMA_TASKS,    /* array of task names (schema_task_names), stored as a mask */
   SCHEMA_NODE,     /* a node id, stored as its index (`kinds` narrows) */
   SCHEMA_ROE,      /* an ROE profile name, stored as its index */
   SCHEMA_NODES,    /* array of node ids (route, QRF bases) */
@@ -137,5 +138,8 @@ void schema_print_reference(FILE *f, bool markdown);
 /* Write a real so that strtod gives it back bit for bit, with the fewest
  * digits, always with a '.' or an exponent (libconfig then reads a float). */
 void schema_format_real(double v, char *buf, size_t len);
+
+/* The names of enum task, in order: "escort", ..., "train", NULL. */
+extern const char *const schema_task_names[];
 
 #endif

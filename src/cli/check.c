@@ -98,9 +98,18 @@ static void print_force(const struct scenario *sc)
   }
   printf("  %g troops at day 0, %g available, ROE %s, escort policy %s\n", fo->troops, fo->available,
          sc->roe[fo->roe].name, fo->escort_policy == ESCORT_WAIT ? "wait" : "none");
-  printf("  team pools: floor(troops x %g x share / team size + 1e-9); shares escort %g, patrol %g, qrf %g\n",
+  bool levers = fo->share_disarm > 0 || fo->share_train > 0;
+  printf("  team pools: floor(troops x %g x share / team size + 1e-9); shares escort %g, patrol %g, qrf %g",
          fo->available, fo->share_escort, fo->share_patrol, fo->share_qrf);
-  printf("  %8s %10s %8s %8s %8s %10s\n", "from day", "troops", "escort", "patrol", "qrf", "coverage");
+  if (levers)
+    printf(", disarm %g, train %g", fo->share_disarm, fo->share_train);
+  printf("\n");
+  if (fo->n_contingents > 0)
+    printf("  (each task's troops: those of the contingents whose tasks hold it)\n");
+  printf("  %8s %10s %8s %8s %8s %10s", "from day", "troops", "escort", "patrol", "qrf", "coverage");
+  if (levers)
+    printf(" %8s %8s", "disarm", "train");
+  printf("\n");
   for (size_t i = 0; i <= fo->n_buildup; i++) {
     double day = i == 0 ? 0.0 : fo->buildup[i - 1].day;
     if (i > 0 && day <= 0)
@@ -108,8 +117,16 @@ static void print_force(const struct scenario *sc)
     double t = force_troops_at(fo, day * 24.0);
     struct force_pools p;
     force_pools(fo, t, sc->total_road_km, &p);
-    printf("  %8g %10g %8d %8d %8d %10.3f\n", day, t, p.escort, p.patrol, p.qrf, p.coverage);
+    printf("  %8g %10g %8d %8d %8d %10.3f", day, t, p.escort, p.patrol, p.qrf, p.coverage);
+    if (levers)
+      printf(" %8d %8d", p.disarm, p.train);
+    printf("\n");
   }
+  if (fo->share_disarm > 0)
+    printf("  disarm: G -> %g + (G - %g) x exp(-%g x engage_armed x teams) each midnight, %g raids a team-day\n",
+           fo->disarm_floor, fo->disarm_floor, fo->disarm_effect, fo->disarm_raids_per_team_day);
+  if (fo->share_train > 0)
+    printf("  train: policing level + %g x teams each midnight, up to 1\n", fo->train_level_per_team_day);
   printf("  patrol coverage = min(1, patrol teams x %g km / %g road km)\n", fo->patrol_km_per_team,
          sc->total_road_km);
   if (fo->n_qrf_bases) {
@@ -120,9 +137,23 @@ static void print_force(const struct scenario *sc)
   }
   for (size_t i = 0; i < fo->n_contingents; i++) {
     const struct contingent *c = &fo->contingents[i];
-    printf("  contingent %-16s %8g troops, ROE cap %s\n", c->name, c->troops,
-           c->roe_cap >= 0 ? sc->roe[c->roe_cap].name : "none");
+    char tasks[96] = "";
+    for (int t = 0; t < TASK_COUNT; t++)
+      if (c->tasks & (1u << t))
+        snprintf(tasks + strlen(tasks), sizeof tasks - strlen(tasks), "%s%s", tasks[0] ? "," : "",
+                 schema_task_names[t]);
+    printf("  contingent %-16s %8g troops at day 0 (weight %g), ROE cap %s, tasks %s, paid by %s", c->name,
+           force_contingent_troops(fo, i, fo->troops), c->troops, c->roe_cap >= 0 ? sc->roe[c->roe_cap].name : "none",
+           tasks[0] ? tasks : "none", c->payer ? c->payer : "force");
+    if (!isnan(c->cost_per_troop_day))
+      printf(" at USD %g a troop-day", c->cost_per_troop_day);
+    if (c->withdraw_after_casualties > 0)
+      printf(", leaves after %g casualties", c->withdraw_after_casualties);
+    printf("\n");
   }
+  for (size_t i = 0; i < sc->n_funding; i++)
+    printf("  funding: %s pays up to USD %g, then its contingents leave\n", sc->funding[i].payer,
+           sc->funding[i].budget_usd);
   printf("  a convoy asks for min(escort_teams, escort pool when it is ready) teams and waits only for\n"
          "  those: with a pool of 0 it asks for none, and escort_wait_h covers convoys that asked for one\n");
   print_saturation(sc);

@@ -83,6 +83,7 @@ static const struct opt_use opt_uses[] = {
   { 'n', "rwv" }, { 's', "rwv" }, { 'j', "rwv" }, { 'o', "rwv" }, { 'S', "rwv" }, { 'P', "rwv" },
   { 'C', "rw" },  { 'D', "rw" },  { 'T', "r" },   { 'q', "rwv" }, { 'O', "rwv" }, { 'V', "wv" },
   { 'G', "w" },   { 'N', "w" },   { 'F', "w" },   { 'R', "w" },   { 'X', "v" },   { 'h', "rwv" },
+  { 'K', "rw" },
 };
 
 static bool takes(const char *cmd, int code)
@@ -114,6 +115,7 @@ int study_parse_opts(const char *cmd, int argc, char **argv, struct study_opts *
     { "design-file", required_argument, NULL, 'F' },
     { "reference", required_argument, NULL, 'R' },
     { "target", required_argument, NULL, 'X' },
+    { "costs", no_argument, NULL, 'K' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -193,6 +195,7 @@ int study_parse_opts(const char *cmd, int argc, char **argv, struct study_opts *
       break;
     case 'q': o->quiet = true; break;
     case 'O': o->overwrite = true; break;
+    case 'K': o->costs = true; break;
     case 'V': o->vary[o->n_vary++] = optarg; break;
     case 'G':
       if (strcmp(optarg, "grid") == 0)

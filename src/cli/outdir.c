@@ -25,7 +25,7 @@
 
 const char *const study_file_names[F_COUNT] = {
   "summary.csv", "replications.csv", "run.cfg", "convoys.csv", "daily.csv", "events.csv",
-  "compare.csv", "sensitivity.csv", "solve.csv"
+  "compare.csv", "sensitivity.csv", "solve.csv", "costs.csv"
 };
 
 /* ------------------------------------------------------------- signals */
@@ -463,6 +463,16 @@ int study_open_output(struct study *s)
   if (s->open[F_DAILY])
     runner_daily_header(&s->files[F_DAILY], keys, s->n_keys);
   study_mark(s);
+  if (s->open[F_COSTS]) {
+    static const char *const cols[] = { "payer", "contingent", "spend_usd_mean", "troop_days_mean",
+                                        "budget_exhausted_share", "budget_exhausted_day_mean" };
+    csv_str(&s->files[F_COSTS], "point");
+    for (size_t k = 0; k < s->n_keys; k++)
+      csv_str(&s->files[F_COSTS], s->keys[k]);
+    for (size_t c = 0; c < 6; c++)
+      csv_str(&s->files[F_COSTS], cols[c]);
+    csv_end_row(&s->files[F_COSTS]);
+  }
   if (s->open[F_COMPARE]) {
     struct csv_file *f = &s->files[F_COMPARE];
     static const char *const st[] = { "diff", "diff_ci_low", "diff_ci_high", "ci_ratio" };

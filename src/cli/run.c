@@ -278,6 +278,7 @@ int cmd_run(int argc, char **argv)
   s.want[F_SUMMARY] = s.want[F_REPLICATIONS] = s.want[F_RUNCFG] = true;
   s.want[F_CONVOYS] = o.convoys;
   s.want[F_DAILY] = o.daily;
+  s.want[F_COSTS] = o.costs;
   s.want[F_EVENTS] = o.trace >= 0;
   rc = study_open_output(&s);
   if (rc != 0)

@@ -247,6 +247,8 @@ static enum err open_point(void *ctx, size_t i, struct runner_point *p)
   if (s->old.present && (e = study_old_point(s, i, &s->kept[i])) != ERR_OK)
     return e;
   p->kept = s->kept[i].n;
+  if (s->want[F_COSTS])
+    p->kept = 0; /* a contingent's costs are not in replications.csv: run the point again */
   if (s->want[F_DAILY] && p->kept > 0) {
     /* daily.csv cannot be rebuilt from kept rows: copy the old rows when
      * this run ends the point exactly where the old one did, else rerun */
@@ -281,6 +283,18 @@ static void merged(void *ctx, size_t i, long rep, const struct rep_result *r)
 {
   struct study *s = ctx;
   (void)i;
+  if (s->open[F_COSTS]) {
+    s->c_n = r->n_contingents;
+    for (size_t c = 0; c < r->n_contingents && c < SCENARIO_MAX_CONTINGENTS; c++) {
+      s->c_spend[c] += r->cont_spend[c];
+      s->c_days[c] += r->cont_troop_days[c];
+      if (!isnan(r->cont_gone_day[c])) {
+        s->c_gone[c] += 1;
+        s->c_gone_day[c] += r->cont_gone_day[c];
+      }
+    }
+    s->c_reps++;
+  }
   if (s->ref_vals == NULL || rep >= s->ref_n)
     return;
   for (int m = 0; m < METRIC_COUNT; m++) {
@@ -342,6 +356,47 @@ static void compare_row(struct study *s, size_t i, const struct tally_summary *s
   csv_end_row(f);
 }
 
+/* The costs.csv rows of point i: each payer, then each of its contingents. */
+static void cost_rows(struct study *s, size_t i)
+{
+  struct csv_file *f = &s->files[F_COSTS];
+  const struct force *fo = &s->sc[i].force;
+  double n = (double)s->c_reps;
+  size_t nc = s->c_n;
+  if (!fo->present || s->c_reps == 0)
+    return;
+  for (size_t c = 0; c < nc; c++) { /* a payer's row, at its first contingent */
+    const char *payer = fo->n_contingents > 0 && fo->contingents[c].payer ? fo->contingents[c].payer : "force";
+    bool first = true;
+    for (size_t q = 0; q < c && first; q++)
+      first = strcmp(fo->contingents[q].payer ? fo->contingents[q].payer : "force", payer) != 0;
+    if (!first)
+      continue;
+    double spend = 0, days = 0;
+    for (size_t q = c; q < nc; q++)
+      if (strcmp(fo->n_contingents > 0 && fo->contingents[q].payer ? fo->contingents[q].payer : "force", payer) == 0) {
+        spend += s->c_spend[q];
+        days += s->c_days[q];
+      }
+    for (int row = 0; row < 1 + (int)nc; row++) {
+      size_t q = row == 0 ? c : (size_t)row - 1;
+      const char *pq = fo->n_contingents > 0 && fo->contingents[q].payer ? fo->contingents[q].payer : "force";
+      if (row > 0 && strcmp(pq, payer) != 0)
+        continue;
+      csv_int(f, (long)i);
+      for (size_t k = 0; k < s->n_keys; k++)
+        csv_str(f, s->pt[i].cells[k]);
+      csv_str(f, payer);
+      csv_str(f, row == 0 ? NULL : fo->n_contingents > 0 ? fo->contingents[q].name : "force");
+      csv_real(f, (row == 0 ? spend : s->c_spend[q]) / n);
+      csv_real(f, (row == 0 ? days : s->c_days[q]) / n);
+      csv_real(f, s->c_gone[c] / n); /* a payer's contingents run out together */
+      csv_real(f, s->c_gone[c] > 0 ? s->c_gone_day[c] / s->c_gone[c] : NAN);
+      csv_end_row(f);
+    }
+  }
+}
+
 static enum err point_done(void *ctx, size_t i, const struct runner_point *p, struct runner_stats *st,
                            bool partial)
 {
@@ -366,6 +421,13 @@ static enum err point_done(void *ctx, size_t i, const struct runner_point *p, st
   }
   if (s->open[F_COMPARE] && s->ref_vals != NULL)
     compare_row(s, i, sum);
+  if (s->open[F_COSTS])
+    cost_rows(s, i);
+  memset(s->c_spend, 0, sizeof s->c_spend);
+  memset(s->c_days, 0, sizeof s->c_days);
+  memset(s->c_gone, 0, sizeof s->c_gone);
+  memset(s->c_gone_day, 0, sizeof s->c_gone_day);
+  s->c_reps = 0;
   for (size_t k = 0; k < METRIC_COUNT; k++) { /* the next point's pairs */
     s->pair_mean[k] = s->pair_m2[k] = 0;
     s->pair_n[k] = 0;

@@ -36,7 +36,7 @@
 /* The files a study may write. */
 enum study_file {
   F_SUMMARY, F_REPLICATIONS, F_RUNCFG, F_CONVOYS, F_DAILY, F_EVENTS, F_COMPARE, F_SENSITIVITY,
-  F_SOLVE, F_COUNT
+  F_SOLVE, F_COSTS, F_COUNT
 };
 extern const char *const study_file_names[F_COUNT];
 
@@ -55,6 +55,7 @@ struct study_opts {
   long trace;             /* --trace R; -1 = none */
   bool quiet;             /* -q */
   bool overwrite;         /* --overwrite */
+  bool costs;             /* --costs */
   const char **vary;      /* --vary KEY=SPEC, argc slots */
   size_t n_vary;
   int design;             /* --design: -1 = not given, else enum sweep_design */
@@ -145,6 +146,11 @@ struct study {
   long long off_rep, off_conv; /* ends of the last complete point's rows in
                                   replications.csv and convoys.csv */
   struct rep_result traced_row; /* --trace: row R of point 0 */
+  /* costs.csv: per contingent of the point merging, sums over its replications */
+  double c_spend[SCENARIO_MAX_CONTINGENTS], c_days[SCENARIO_MAX_CONTINGENTS];
+  double c_gone[SCENARIO_MAX_CONTINGENTS], c_gone_day[SCENARIO_MAX_CONTINGENTS];
+  size_t c_n;             /* contingents of its results */
+  long c_reps;            /* replications summed */
 };
 
 /* Load the base scenario (the file and o->sets): 0, or the exit code after

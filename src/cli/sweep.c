@@ -319,6 +319,7 @@ int cmd_sweep(int argc, char **argv)
   s.want[F_SENSITIVITY] = s.n_keys >= 2;
   s.want[F_CONVOYS] = o.convoys;
   s.want[F_DAILY] = o.daily;
+  s.want[F_COSTS] = o.costs;
   if (!isnan(s.design.max_corr) && !o.quiet)
     fprintf(stderr, "convoysim sweep: %zu design points, largest |correlation| between factors %.4f\n",
             s.n_points, s.design.max_corr);

@@ -306,7 +306,7 @@ static void depart(struct model_ws *ws, struct convoy *c, int slot, double now, 
   c->depart = now;
   for (int k = 0; k < CRS_FIRST_INCIDENT; k++) /* the incident streams at each incident */
     stream_seek(c->rng[k], ws->seed, ws->rep, convoy_source(k, c->sched, c->number));
-  c->roe = force_escort_roe(ws, teams, c->rng[CRS_ESCORT]);
+  c->roe = force_escort_roe(ws, teams, c->rng[CRS_ESCORT], &c->roe_cont);
   for (int i = 0; i < n; i++) {
     c->cargo[i] = sc->tonnes_per_truck;
     c->hit[i] = 0;

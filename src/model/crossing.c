@@ -491,3 +491,13 @@ enum err crossing_audit(const struct model_ws *ws, char *msg, size_t len)
   }
   return ERR_OK;
 }
+
+void crossing_halts_changed(struct model_ws *ws)
+{
+  for (int k = 0; k < ws->m->n_cross; k++) {
+    struct crossing *x = &ws->x[k];
+    x->halt_i = 0;
+    x->halt_a = x->halt_b = -INFINITY;
+    x->w_lo = x->w_hi = 0;
+  }
+}

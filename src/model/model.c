@@ -33,6 +33,15 @@
  *    is cancelled when it becomes ready.
  *  - escort_busy_share: a team is busy from its convoy's departure to its
  *    end (arrival or loss); troops_tasked_share counts whole teams only.
+ *  - The mandate levers (mandate.c) run at the end of a midnight, after
+ *    the day's desperation update.  A disarm raid's team is drawn from the
+ *    raids stream (SRC_RAIDS), after the Poisson count, then its harm and
+ *    casualties.  An intervention draws from its incident's own stream
+ *    (CRS_INTERVENE): whether it happens, its harm, the halt's length and
+ *    whether it is a collapse; without a ceasefire group it brings harm
+ *    only.  Spending accrues at the troops and costs set at the last
+ *    change; a payer's budget is checked against its contingents' spending
+ *    since time 0, costs.csv reports spending over [warmup, horizon).
  *  - Daily records (one per distribution node) are written at every
  *    midnight up to the first one at or after the horizon, and on while any
  *    convoy is alive, so up to the day the last convoy ends if that is later.
@@ -109,6 +118,33 @@ enum err model_new(const struct scenario *sc, struct model **out, struct diag *d
     model_free(m);
     return e;
   }
+  /* payers: "force" without contingents, else each contingent's, in order */
+  size_t nc = sc->force.n_contingents > 0 ? sc->force.n_contingents : 1;
+  m->cont_payer = malloc(nc * sizeof *m->cont_payer);
+  m->payer_budget = malloc(nc * sizeof *m->payer_budget);
+  const char **names = malloc(nc * sizeof *names);
+  if (!m->cont_payer || !m->payer_budget || !names) {
+    free(names);
+    model_free(m);
+    return ERR_NOMEM;
+  }
+  for (size_t i = 0; i < nc; i++) {
+    const char *p = sc->force.n_contingents > 0 && sc->force.contingents[i].payer ? sc->force.contingents[i].payer
+                                                                                   : "force";
+    size_t j = 0;
+    while (j < m->n_payers && strcmp(names[j], p) != 0)
+      j++;
+    if (j == m->n_payers) {
+      names[m->n_payers] = p;
+      m->payer_budget[m->n_payers++] = INFINITY;
+    }
+    m->cont_payer[i] = (int)j;
+  }
+  for (size_t f = 0; f < sc->n_funding; f++)
+    for (size_t j = 0; j < m->n_payers; j++)
+      if (strcmp(names[j], sc->funding[f].payer) == 0)
+        m->payer_budget[j] = sc->funding[f].budget_usd;
+  free(names);
   *out = m;
   return ERR_OK;
 }
@@ -120,6 +156,8 @@ void model_free(struct model *m)
   free(m->cross_of_node);
   free(m->cross_node);
   free(m->qrf_km);
+  free(m->cont_payer);
+  free(m->payer_budget);
   free(m);
 }
 
@@ -133,6 +171,7 @@ void model_ws_free(struct model_ws *ws)
   convoy_free(ws);
   threat_free(ws);
   force_free(ws);
+  mandate_free(ws);
   free(ws->cnt.day_deliv);
   free(ws->nodes);
   free(ws->roads);
@@ -161,7 +200,7 @@ enum err model_ws_new(const struct model *m, struct model_ws **out)
   calendar_init(&ws->cal, MODEL_MAX_PENDING);
   if (!ws->nodes || !ws->roads || !ws->convoys || !ws->roe || !ws->conts || !ws->cnt.day_deliv ||
       ceasefire_new(&ws->cf) != ERR_OK || crossing_new(ws) != ERR_OK || convoy_new(ws) != ERR_OK ||
-      threat_new(ws) != ERR_OK || force_new(ws) != ERR_OK ||
+      threat_new(ws) != ERR_OK || force_new(ws) != ERR_OK || mandate_new(ws) != ERR_OK ||
       calendar_reserve(&ws->cal, 1024) != ERR_OK) {
     model_ws_free(ws);
     return ERR_NOMEM;
@@ -222,9 +261,11 @@ static void reset(struct model_ws *ws, uint64_t seed, uint64_t rep)
   ws->cnt.day = 0;
   for (size_t i = 0; i < orig->n_nodes; i++)
     ws->cnt.day_deliv[i] = 0;
+  ws->next_bu = 0;
   convoy_reset(ws);
   threat_reset(ws);
   force_reset(ws);
+  mandate_reset(ws);
   crossing_reset(ws);
 }
 
@@ -254,6 +295,7 @@ static void finish_metrics(struct model_ws *ws, struct rep_result *out)
   v[METRIC_TROOPS_TASKED_SHARE] = ws->fs.troops_int > 0 ? ws->fs.tasked_int / ws->fs.troops_int : NAN;
   v[METRIC_TROOP_DAYS] = ws->fs.troops_int / 24.0;
   memcpy(out->metric, v, sizeof k->met);
+  mandate_finish(ws, out);
 }
 
 /* Apply every timeline change due now, then bring everything that reads
@@ -261,6 +303,8 @@ static void finish_metrics(struct model_ws *ws, struct rep_result *out)
 static void apply_timeline(struct model_ws *ws, double now)
 {
   const struct scenario *orig = ws->m->sc;
+  if (!(ws->next_change_t <= now))
+    return; /* applied already, before another event of this instant */
   integrate_to(ws, now);
   crossing_before_change(ws, now); /* everything before now under the old values */
   while (ws->next_tl < orig->n_timeline && orig->timeline[ws->next_tl].day * 24.0 <= now) {
@@ -279,9 +323,17 @@ static void apply_timeline(struct model_ws *ws, double now)
   convoy_try_dispatch(ws, now);
 }
 
-/* A force build-up step. */
+/* The force build-up steps due at now (once each). */
 static void buildup(struct model_ws *ws, double now)
 {
+  const struct force *f = &ws->m->sc->force;
+  bool due = false;
+  while (ws->next_bu < f->n_buildup && f->buildup[ws->next_bu].day * 24.0 <= now) {
+    due = due || f->buildup[ws->next_bu].day > 0;
+    ws->next_bu++;
+  }
+  if (!due || !f->present)
+    return;
   trace(ws, "buildup", NULL, NULL, NULL);
   integrate_to(ws, now);
   force_update(ws, now);
@@ -321,6 +373,10 @@ static void midnight(struct model_ws *ws, double now)
   k->day++;
   if (sc->threats.crowd.desperation_slope != 0.0 && sc->threats.desperation.present)
     threat_refresh_all(ws, now);
+  mandate_account(ws, now);
+  if (mandate_leaving(ws))
+    integrate_to(ws, now); /* the force's cost before a contingent leaves */
+  mandate_midnight(ws, now);
   if (now < m->horizon || ws->cs.alive > 0)
     push(ws, now + 24.0, EV_MIDNIGHT, 0, 0, NULL);
 }
@@ -353,6 +409,12 @@ enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t se
       return ERR_INTERNAL;
     last = now;
     events++;
+    /* a timeline entry or build-up step at t applies before anything
+     * else at t (SPEC 4.9) */
+    if (ws->next_change_t <= now)
+      apply_timeline(ws, now);
+    if (ws->next_bu < sc->force.n_buildup && sc->force.buildup[ws->next_bu].day * 24.0 <= now)
+      buildup(ws, now);
     switch ((enum ev_kind)ev.kind) {
     case EV_SPAWN: convoy_spawn(ws, ev.entity, now); break;
     case EV_READY: convoy_ready(ws, ev.entity, now); break;
@@ -363,10 +425,13 @@ enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t se
       convoy_try_dispatch(ws, now);
       break;
     case EV_HALT_START:
-      trace(ws, "halt_start", NULL, NULL, NULL);
+      if (ceasefire_halt_starts(ws, now)) /* not a halt merged into an earlier one */
+        trace(ws, "halt_start", NULL, NULL, NULL);
       threat_refresh_all(ws, now);
       break;
     case EV_HALT_END:
+      if (ceasefire_halted(ws, now))
+        break; /* the end of a halt merged into a longer one */
       trace(ws, "halt_end", NULL, NULL, NULL);
       threat_refresh_all(ws, now);
       convoy_try_dispatch(ws, now);
@@ -385,6 +450,8 @@ enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t se
     case EV_TIMELINE: apply_timeline(ws, now); break;
     case EV_BUILDUP: buildup(ws, now); break;
     case EV_COLLAPSE:
+      if (now != ws->cf.collapse_t)
+        break; /* one collapse */
       trace(ws, "collapse", NULL, NULL, NULL);
       convoy_collapse(ws, now);
       break;

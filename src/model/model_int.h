@@ -46,6 +46,7 @@
 
 enum { /* global and per-node / per-schedule sources (SPEC 5) */
   SRC_CEASEFIRE = 1,
+  SRC_RAIDS = 2,           /* disarm raids, at midnights (SPEC 4.9) */
   SRC_SUPPLY = 0x1000,     /* + crossing node */
   SRC_INSPECT = 0x2000,    /* + crossing node */
   SRC_TRANSFER = 0x3000,   /* + crossing node */
@@ -68,6 +69,7 @@ enum crs {
   CRS_ENGAGE,   /* incident: the escort's engagement, its harm, escalation */
   CRS_QRF,      /* incident: the QRF's team, notice and contest */
   CRS_LOSS,     /* incident: driver harm and what is taken */
+  CRS_INTERVENE, /* incident: a third party's intervention, its harm and violation */
   CRS_COUNT
 };
 #define CRS_FIRST_INCIDENT CRS_PARTY
@@ -102,6 +104,9 @@ struct model {
   double window_to;          /* movement window closes, h of day */
   bool window_all;           /* [0, 24]: no constraint */
   int max_lanes;             /* most lanes any crossing has, timeline included */
+  size_t n_payers;           /* payers of the contingents (1, "force", without contingents) */
+  int *cont_payer;           /* per contingent: its payer index */
+  double *payer_budget;      /* per payer: budget_usd, INFINITY = no limit */
 };
 
 /* ---------------------------------------------------------------- crossings */
@@ -183,6 +188,7 @@ struct convoy {
   unsigned char *hit;      /* per truck: HIT_CROWD | HIT_ARMED when it lost cargo to them */
   int teams;               /* escort teams with it */
   int roe;                 /* escort ROE index, -1 none */
+  int roe_cont;            /* the contingent whose ROE the escort acts under (its casualties) */
   int leg;                 /* the leg being driven (or rested before) */
   double drive_h;          /* drive time of the current leg at its drawn speed, h */
   double rem;              /* drive time left on the current leg, h */
@@ -239,14 +245,16 @@ struct threat_state {
 
 struct force_state {
   int roe;                 /* force.roe (index) */
-  double patrol_deter;     /* troop-weighted mean over contingents, or force.roe's */
+  double patrol_deter;     /* troop-weighted over the patrol contingents present, or force.roe's */
+  double disarm_engage;    /* engage_armed, troop-weighted over the disarm contingents present */
   int *cont_roe;           /* per contingent: effective ROE index */
-  double cont_troops;      /* sum of contingent troops */
   int esc_pool;            /* escort teams */
   int esc_busy;            /* escort teams on convoys */
   int pat_pool;            /* patrol teams */
   int qrf_pool;            /* QRF teams */
   int qrf_busy;            /* QRF teams out */
+  int dis_pool;            /* disarm teams */
+  int trn_pool;            /* police-training teams */
   double patrol_factor;    /* P = 1 - patrol_deter x coverage */
   double cost_rate;        /* USD/h of the troops on the ground now */
   double troops;           /* troops on the ground now */
@@ -258,6 +266,29 @@ struct force_state {
   double troops_int;       /* troop-hours on the ground, same span */
 };
 
+/* ---------------------------------------------------------------- mandate */
+
+/* The contingents in a replication (SPEC 4.9): who is still there, what
+ * each has cost and suffered.  Without force.contingents the force is one
+ * contingent "force" (index 0) paid by "force". */
+struct mandate_state {
+  size_t n;                /* contingents (1 without force.contingents) */
+  bool *present;           /* per contingent: on the ground */
+  double *casualties;      /* force casualties of its teams, all time */
+  double *spend;           /* USD since time 0 (budgets) */
+  double *spend_w;         /* USD over [warmup, horizon) (costs.csv) */
+  double *troop_h;         /* troop-hours over [warmup, horizon) */
+  double *gone_day;        /* day (from time 0) of the midnight its budget ran out, NaN */
+  double *on, *cost;       /* troops on the ground and USD per troop-day since the last change */
+  bool *payer_out;         /* per payer (model.payer): its budget has run out */
+  double acct_t;           /* integrated up to here, h */
+  gsl_rng *r;              /* raids (SRC_RAIDS) */
+  long withdrawn;          /* contingents_withdrawn */
+  double exhausted_day;    /* budget_exhausted_day, NaN */
+  double interventions;    /* interventions (counted convoys) */
+  double G_end, L_end;     /* armed strength and police level after the first midnight >= horizon */
+  bool ended;              /* that midnight has passed */
+};
 /* ---------------------------------------------------------------- ceasefire */
 
 struct halt {
@@ -305,6 +336,7 @@ struct model_ws {
   struct roe_profile *roe;      /* (copies: nodes, roads, convoys, roe, conts) */
   struct contingent *conts;
   size_t next_tl;               /* next timeline change to apply */
+  size_t next_bu;               /* next build-up step to apply */
   double next_change_t;         /* its time, h (INFINITY = none): crossings are
                                    never evaluated past it */
   struct calendar cal;          /* pending events */
@@ -315,6 +347,7 @@ struct model_ws {
   struct threat_state th;       /* desperation, escalation (threat.c) */
   struct force_state fs;        /* pools and ROE of the force (force.c) */
   struct ceasefire_state cf;    /* halts (ceasefire.c) */
+  struct mandate_state md;      /* contingents, costs, withdrawals, levers (mandate.c) */
   struct counters cnt;          /* metric accumulators */
   const struct model_sinks *sinks; /* may be NULL */
   char buf[160];                /* trace detail text */
@@ -385,6 +418,11 @@ void ceasefire_free(struct ceasefire_state *cf);
 enum err ceasefire_start(struct model_ws *ws);
 /* Is time t inside a halt?  t must not go back between calls. */
 bool ceasefire_halted(struct model_ws *ws, double t);
+/* Is t the start of a halt (not a point inside a merged one)? */
+bool ceasefire_halt_starts(const struct model_ws *ws, double t);
+/* A violation at t from an intervention (SPEC 4.9): a halt of h hours, or
+ * with collapse a halt to the horizon and a collapse. */
+enum err ceasefire_violation(struct model_ws *ws, double t, double h, bool collapse);
 
 /* crossing.c */
 enum err crossing_new(struct model_ws *ws);
@@ -402,6 +440,8 @@ void crossing_before_change(struct model_ws *ws, double now);
 void crossing_after_change(struct model_ws *ws, double now);
 /* At the end: present and start everything due before the horizon. */
 void crossing_finish(struct model_ws *ws);
+/* The halt list changed (an intervention): forget what was kept of it. */
+void crossing_halts_changed(struct model_ws *ws);
 enum err crossing_audit(const struct model_ws *ws, char *msg, size_t len);
 
 /* force.c */
@@ -412,14 +452,39 @@ void force_derive(struct model_ws *ws);
 /* Pools, patrol factor and cost rate for the troops on the ground at t. */
 void force_update(struct model_ws *ws, double t);
 void force_reset(struct model_ws *ws);
-/* The ROE an escort of `teams` teams acts under (draws its contingents). */
-int force_escort_roe(struct model_ws *ws, int teams, gsl_rng *r);
+/* The ROE an escort of `teams` teams acts under (draws its contingents
+ * among those that may escort); *cont: the contingent whose ROE it is
+ * (the first drawn with it), for its casualties. */
+int force_escort_roe(struct model_ws *ws, int teams, gsl_rng *r, int *cont);
 /* A free QRF team, or false. */
 bool force_qrf_free(const struct model_ws *ws);
-/* The ROE of the QRF team sent (draws its contingent from r). */
-int force_qrf_roe(struct model_ws *ws, gsl_rng *r);
+/* The ROE of the QRF team sent (draws its contingent from r among those
+ * that may do QRF, into *cont). */
+int force_qrf_roe(struct model_ws *ws, gsl_rng *r, int *cont);
+/* A team of `task` drawn among the contingents present that may do it, in
+ * proportion to their troops (0 without contingents, no draw). */
+size_t force_draw_contingent(const struct model_ws *ws, enum task task, gsl_rng *r);
 /* Bring the time integrals of the pools up to now, before they change. */
 void force_account(struct model_ws *ws, double now);
+
+/* mandate.c */
+enum err mandate_new(struct model_ws *ws);
+void mandate_free(struct model_ws *ws);
+void mandate_reset(struct model_ws *ws);
+/* Spending and troop-hours of each contingent up to now, at the rates of
+ * the troops before now (called by force_account). */
+void mandate_account(struct model_ws *ws, double now);
+/* The troops and cost of each contingent from now on (force_update). */
+void mandate_set_rates(struct model_ws *ws, double troops);
+/* Force casualties of an engagement of contingent i's team. */
+void mandate_casualties(struct model_ws *ws, int i, double fh);
+/* The midnight levers (SPEC 4.9), in order: withdrawals and budgets,
+ * armed strength (disarm teams and their raids), police level. */
+void mandate_midnight(struct model_ws *ws, double now);
+/* Will a contingent leave at this midnight (after mandate_account to it)? */
+bool mandate_leaving(struct model_ws *ws);
+/* Metrics and per-contingent results at the end. */
+void mandate_finish(struct model_ws *ws, struct rep_result *out);
 
 /* threat.c */
 enum err threat_new(struct model_ws *ws);

@@ -119,7 +119,7 @@ static void rates(struct model_ws *ws, struct convoy *c, double now)
     da = sc->roe[c->roe].deter_armed;
     dc = sc->roe[c->roe].deter_crowd;
   }
-  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * da * ca;
+  c->ra = rd->armed_per_h * sc->threats.armed.rate_multiplier * sc->threats.armed.strength * da * ca;
   if (sc->threats.escalation.present && ws->th.esc_until[r] > now)
     c->ra *= sc->threats.escalation.hazard_multiplier;
   c->rc = rd->crowd_per_h * sc->threats.crowd.rate_multiplier * dc * cc;
@@ -220,13 +220,14 @@ static void escalate(struct model_ws *ws, int road, double now, gsl_rng *r)
 }
 
 /* One engagement's side effects, drawn from r: civilian harm, force
- * casualties, whether it escalates. */
+ * casualties (contingent cont's), whether it escalates. */
 static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_profile *roe,
-                       double harm_mean, bool *esc, gsl_rng *r)
+                       double harm_mean, bool *esc, gsl_rng *r, int cont)
 {
   double harm = harm_mean > 0 ? (double)gsl_ran_poisson(r, harm_mean) : 0.0;
   double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(r, roe->force_harm) : 0.0;
   bool e = gsl_rng_uniform(r) < roe->escalation_p;
+  mandate_casualties(ws, cont, fh);
   c->engagements++;
   c->harm += harm;
   if (c->counted) {
@@ -238,6 +239,31 @@ static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_p
   }
   if (e)
     *esc = true;
+}
+
+/* An attack nobody stopped: with intervention_p a third party intervenes
+ * (SPEC 4.9), from the incident's own stream: civilian harm, and before
+ * the horizon a ceasefire violation at this moment (a halt of halt_h, a
+ * collapse with collapse_p) when there is a ceasefire. */
+static void intervene(struct model_ws *ws, struct convoy *c, double now)
+{
+  const struct scenario *sc = ws->sc;
+  gsl_rng *r = c->rng[CRS_INTERVENE];
+  if (!(gsl_rng_uniform(r) < sc->ceasefire.intervention_p))
+    return;
+  double harm = sc->ceasefire.intervention_harm > 0 ? (double)gsl_ran_poisson(r, sc->ceasefire.intervention_harm)
+                                                    : 0.0;
+  c->harm += harm;
+  if (c->counted) {
+    ws->md.interventions += 1;
+    ws->cnt.met[METRIC_CIVILIAN_HARM] += harm;
+  }
+  trace(ws, "intervention", c, NULL, NULL);
+  if (sc->ceasefire.present && now < ws->m->horizon) {
+    double h = draw(&sc->ceasefire.halt_h, r);
+    bool collapse = gsl_rng_uniform(r) < sc->ceasefire.collapse_p;
+    set_err(ws, ceasefire_violation(ws, now, h, collapse));
+  }
 }
 
 enum incident { INCIDENT_ARMED, INCIDENT_CROWD };
@@ -307,7 +333,7 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
       double p = p_contest(roe->p_defeat, sc->threats.armed.strength_exponent,
                            (double)c->teams * sc->force.escort_team_size, a);
       defeated = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < p;
-      engagement(ws, c, roe, roe->harm_armed, &esc, c->rng[CRS_ENGAGE]);
+      engagement(ws, c, roe, roe->harm_armed, &esc, c->rng[CRS_ENGAGE], c->roe_cont);
     }
   }
   if (defeated) {
@@ -322,8 +348,10 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
       ws->cnt.met[METRIC_DRIVER_CASUALTIES] += dh;
     /* a free QRF team, under its own contingent's effective ROE, goes if
      * that ROE lets it engage armed attackers */
+    int qcont = 0;
+    bool qrf_won = false;
     const struct roe_profile *qroe = force_qrf_free(ws) && m->qrf_km[road] < INFINITY
-                                         ? &sc->roe[force_qrf_roe(ws, c->rng[CRS_QRF])] : NULL;
+                                         ? &sc->roe[force_qrf_roe(ws, c->rng[CRS_QRF], &qcont)] : NULL;
     if (qroe != NULL && qroe->engage_armed > 0) {
       double r = draw(&sc->force.qrf_notice_h, c->rng[CRS_QRF]) + m->qrf_km[road] / sc->force.qrf_kmh;
       ws->fs.qrf_busy++;
@@ -341,7 +369,8 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
         double p = p_contest(qroe->p_defeat, sc->threats.armed.strength_exponent,
                              (double)sc->force.qrf_team_size, a);
         bool win = gsl_rng_uniform(c->rng[CRS_QRF]) < p;
-        engagement(ws, c, qroe, qroe->harm_armed, &esc, c->rng[CRS_QRF]);
+        engagement(ws, c, qroe, qroe->harm_armed, &esc, c->rng[CRS_QRF], qcont);
+        qrf_won = win;
         if (win) {
           lossf = r / d;
           if (c->counted)
@@ -349,6 +378,8 @@ void threat_armed_attack(struct model_ws *ws, int slot, double now)
         }
       }
     }
+    if (!qrf_won && sc->ceasefire.intervention_p > 0)
+      intervene(ws, c, now);
     share = draw(&sc->threats.armed.loss, rl) * lossf;
     for (int i = 0; i < c->n; i++) /* a draw per truck, cargo or not: truck i's fate is its own */
       if (gsl_rng_uniform(rl) < share && c->cargo[i] > 0) {
@@ -377,7 +408,7 @@ void threat_crowd_interception(struct model_ws *ws, int slot, double now)
     const struct roe_profile *roe = &sc->roe[c->roe];
     if (gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->engage_crowd) {
       stopped_them = gsl_rng_uniform(c->rng[CRS_ENGAGE]) < roe->p_defeat;
-      engagement(ws, c, roe, roe->harm_crowd, &esc, c->rng[CRS_ENGAGE]);
+      engagement(ws, c, roe, roe->harm_crowd, &esc, c->rng[CRS_ENGAGE], c->roe_cont);
     }
   }
   if (!stopped_them) {

@@ -84,6 +84,7 @@ void loader_element_defaults(struct loader *L, int place, void *base)
         struct convoy_schedule c;
         struct roe_profile e;
         struct contingent t;
+        struct funding f;
       } scratch;
       memset(&scratch, 0, sizeof scratch);
       apply_defaults_of(sc, place, &scratch);
@@ -92,6 +93,13 @@ void loader_element_defaults(struct loader *L, int place, void *base)
             && schema_keys[j].type != SCHEMA_STRING && schema_keys[j].type != SCHEMA_NAME) {
           loader_fetch(&scratch, &schema_keys[j], &L->defs[j]);
           L->def_state[j] = 1;
+        }
+      for (size_t j = 0; j < schema_n_keys; j++) /* the scratch's own strings */
+        if (schema_keys[j].place == place && schema_keys[j].def &&
+            (schema_keys[j].type == SCHEMA_STRING || schema_keys[j].type == SCHEMA_NAME)) {
+          char **str = (char **)(void *)((char *)&scratch + schema_keys[j].offset);
+          free(*str);
+          *str = NULL;
         }
     }
     if (L->def_state[i] == 1)
@@ -107,6 +115,7 @@ void loader_element_defaults(struct loader *L, int place, void *base)
     ((struct convoy_schedule *)base)->escort_teams = -1; /* resolved at the end */
   } else if (place == REGION_CONTINGENT) {
     ((struct contingent *)base)->roe_cap = -1;
+    ((struct contingent *)base)->cost_per_troop_day = NAN; /* the force's */
   }
 }
 
@@ -160,9 +169,14 @@ void scenario_release(struct scenario *sc)
   for (size_t i = 0; i < sc->n_roe; i++)
     free(sc->roe[i].name);
   free(sc->roe);
-  for (size_t i = 0; i < sc->force.n_contingents; i++)
+  for (size_t i = 0; i < sc->force.n_contingents; i++) {
     free(sc->force.contingents[i].name);
+    free(sc->force.contingents[i].payer);
+  }
   free(sc->force.contingents);
+  for (size_t i = 0; i < sc->n_funding; i++)
+    free(sc->funding[i].payer);
+  free(sc->funding);
   free(sc->force.qrf_bases);
   free(sc->force.buildup);
   for (size_t i = 0; i < sc->n_timeline; i++)

@@ -19,18 +19,59 @@ static int teams(double on, double share, int team_size)
   return team_size > 0 ? (int)floor(on * share / team_size + 1e-9) : 0;
 }
 
-void force_pools(const struct force *f, double troops, double road_km, struct force_pools *out)
+void force_task_troops(const struct force *f, double troops, const bool *present, double out[TASK_COUNT])
 {
-  double on = troops * f->available, cover;
+  double w = 0;
+  for (size_t i = 0; i < f->n_contingents; i++)
+    w += f->contingents[i].troops;
+  for (int x = 0; x < TASK_COUNT; x++) {
+    double may = 0;
+    bool all = true;
+    if (f->n_contingents == 0 || !(w > 0)) {
+      out[x] = f->n_contingents == 0 ? troops : 0.0;
+      continue;
+    }
+    for (size_t i = 0; i < f->n_contingents; i++) {
+      bool in = (present == NULL || present[i]) && (f->contingents[i].tasks & (1u << x));
+      all = all && in;
+      if (in)
+        may += f->contingents[i].troops;
+    }
+    out[x] = all ? troops : troops * may / w;
+  }
+}
+
+double force_contingent_troops(const struct force *f, size_t i, double troops)
+{
+  double w = 0;
+  if (f->n_contingents == 0)
+    return troops;
+  for (size_t j = 0; j < f->n_contingents; j++)
+    w += f->contingents[j].troops;
+  return w > 0 ? troops * f->contingents[i].troops / w : 0.0;
+}
+
+void force_pools_of(const struct force *f, const double t[TASK_COUNT], double road_km, struct force_pools *out)
+{
+  double cover;
   if (!f->present) {
-    *out = (struct force_pools){ 0, 0, 0, 0.0 };
+    *out = (struct force_pools){ 0, 0, 0, 0.0, 0, 0 };
     return;
   }
-  out->escort = teams(on, f->share_escort, f->escort_team_size);
-  out->patrol = teams(on, f->share_patrol, f->patrol_team_size);
-  out->qrf = teams(on, f->share_qrf, f->qrf_team_size);
+  out->escort = teams(t[TASK_ESCORT] * f->available, f->share_escort, f->escort_team_size);
+  out->patrol = teams(t[TASK_PATROL] * f->available, f->share_patrol, f->patrol_team_size);
+  out->qrf = teams(t[TASK_QRF] * f->available, f->share_qrf, f->qrf_team_size);
+  out->disarm = teams(t[TASK_DISARM] * f->available, f->share_disarm, f->disarm_team_size);
+  out->train = teams(t[TASK_TRAIN] * f->available, f->share_train, f->train_team_size);
   cover = road_km > 0 ? out->patrol * f->patrol_km_per_team / road_km : 0.0;
   out->coverage = cover > 1.0 ? 1.0 : cover;
+}
+
+void force_pools(const struct force *f, double troops, double road_km, struct force_pools *out)
+{
+  double t[TASK_COUNT];
+  force_task_troops(f, troops, NULL, t);
+  force_pools_of(f, t, road_km, out);
 }
 
 int force_less_permissive(const struct scenario *sc, int a, int b)
@@ -158,8 +199,9 @@ unsigned force_past_useful(const struct scenario *sc, double troops, const struc
     m |= FORCE_PAST_PATROL;
   if (p.qrf > z->qrf_teams)
     m |= FORCE_PAST_QRF;
+  /* disarm and train teams always do more: a force with them is never past every task */
   if ((m & FORCE_PAST_ESCORT || !(f->share_escort > 0)) && (m & FORCE_PAST_PATROL || !(f->share_patrol > 0)) &&
-      (m & FORCE_PAST_QRF || !(f->share_qrf > 0)) && m != 0)
+      (m & FORCE_PAST_QRF || !(f->share_qrf > 0)) && m != 0 && !(f->share_disarm > 0) && !(f->share_train > 0))
     m |= FORCE_PAST_ALL;
   return m;
 }

@@ -259,6 +259,7 @@ static int *element_line(struct scenario *sc, int place, size_t i)
   case REGION_NODE: return &sc->nodes[i].line;
   case REGION_ROAD: return &sc->roads[i].line;
   case REGION_CONVOY: return &sc->convoys[i].line;
+  case REGION_FUNDING: return &sc->funding[i].line;
   default: return &sc->force.contingents[i].line;
   }
 }
@@ -269,6 +270,7 @@ static size_t *element_count(struct scenario *sc, int place)
   case REGION_NODE: return &sc->n_nodes;
   case REGION_ROAD: return &sc->n_roads;
   case REGION_CONVOY: return &sc->n_convoys;
+  case REGION_FUNDING: return &sc->n_funding;
   default: return &sc->force.n_contingents;
   }
 }
@@ -340,6 +342,8 @@ static bool alloc_elements(struct loader *L, int place, int n)
     return (sc->roads = loader_zalloc(L, m, sizeof *sc->roads)) != NULL;
   case REGION_CONVOY:
     return (sc->convoys = loader_zalloc(L, m, sizeof *sc->convoys)) != NULL;
+  case REGION_FUNDING:
+    return (sc->funding = loader_zalloc(L, m, sizeof *sc->funding)) != NULL;
   default:
     return (sc->force.contingents = loader_zalloc(L, m, sizeof *sc->force.contingents)) != NULL;
   }
@@ -508,6 +512,24 @@ static void read_contingent(struct loader *L, int i, const config_setting_t *e, 
 {
   read_keys(L, REGION_CONTINGENT, &L->sc->force.contingents[i], given, e, where, i, true);
   duplicate_id(L, e, REGION_CONTINGENT, i);
+}
+
+static bool alloc_funding(struct loader *L, const config_setting_t *list, int n)
+{
+  (void)list;
+  return alloc_elements(L, REGION_FUNDING, n);
+}
+
+static void begin_funding(struct loader *L, int i, const config_setting_t *e)
+{
+  (void)begin_element(L, REGION_FUNDING, i, e);
+}
+
+static void read_funding(struct loader *L, int i, const config_setting_t *e, const config_setting_t **given,
+                         const char *where)
+{
+  read_keys(L, REGION_FUNDING, &L->sc->funding[i], given, e, where, i, true);
+  duplicate_id(L, e, REGION_FUNDING, i);
 }
 
 /* ROE profiles: a built-in's name overrides it key by key; a new name
@@ -815,6 +837,8 @@ static const struct element_kind road_list = { REGION_ROAD, alloc_roads, begin_r
 static const struct element_kind convoy_list = { REGION_CONVOY, alloc_convoys, begin_convoy, read_convoy, NULL };
 static const struct element_kind contingent_list = { REGION_CONTINGENT, alloc_contingents, begin_contingent,
                                                      read_contingent, NULL };
+static const struct element_kind funding_list = { REGION_FUNDING, alloc_funding, begin_funding, read_funding,
+                                                  NULL };
 static const struct element_kind timeline_list = { SCHEMA_PLACE_TIMELINE, alloc_timeline, NULL, read_timeline,
                                                    end_timeline };
 static const struct element_kind sweep_list = { SCHEMA_PLACE_VARY, alloc_sweep, NULL, read_factor, NULL };
@@ -876,6 +900,7 @@ void loader_read(struct loader *L, config_t *cfg)
     read_nodes(L, L->root[bk - schema_keys], bk, &sc->force.qrf_bases, &sc->force.n_qrf_bases);
   read_buildup(L);
   read_list(L, given, &contingent_list);
+  read_list(L, given, &funding_list);
   /* defaults that depend on other keys */
   for (size_t i = 0; i < sc->n_nodes; i++)
     if (sc->nodes[i].kind == NODE_DISTRIBUTION) {

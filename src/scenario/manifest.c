@@ -96,6 +96,17 @@ static void put_value(FILE *f, const struct scenario *sc, const struct schema_ke
     fputc(']', f);
     break;
   }
+  case SCHEMA_TASKS: {
+    int first = 1;
+    fputc('[', f);
+    for (int t = 0; schema_task_names[t] != NULL; t++)
+      if (v->u.mask & (1u << t)) {
+        fprintf(f, "%s\"%s\"", first ? "" : ", ", schema_task_names[t]);
+        first = 0;
+      }
+    fputc(']', f);
+    break;
+  }
   case SCHEMA_NODE:
     put_string(f, sc->nodes[v->u.i].id);
     break;
@@ -220,6 +231,7 @@ static void write_list(FILE *f, const struct scenario *sc, const struct schema_k
   case REGION_CONVOY: n = sc->n_convoys; break;
   case REGION_ROE: n = sc->n_roe; break;
   case REGION_CONTINGENT: n = sc->force.n_contingents; break;
+  case REGION_FUNDING: n = sc->n_funding; break;
   case SCHEMA_PLACE_TIMELINE: n = sc->n_timeline; break;
   case SCHEMA_PLACE_VARY: n = sc->sweep.n_vary; break;
   default: break;
@@ -306,6 +318,8 @@ static void write_place(FILE *f, const struct scenario *sc, int place, const voi
       if (!on)
         continue;
       if (k->type == SCHEMA_BUILDUP && sc->force.n_buildup == 0)
+        continue;
+      if (k->type == SCHEMA_LIST && k->elem == REGION_FUNDING && sc->n_funding == 0)
         continue;
       if (k->type == SCHEMA_LIST && k->elem == REGION_CONTINGENT && sc->force.n_contingents == 0)
         continue;

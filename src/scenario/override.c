@@ -25,6 +25,7 @@ static const struct {
   { "convoys", REGION_CONVOY },
   { "roe_profiles", REGION_ROE },
   { "force.contingents", REGION_CONTINGENT },
+  { "funding", REGION_FUNDING },
 };
 
 static bool all_digits(const char *s)
@@ -45,6 +46,7 @@ static size_t place_count(const struct scenario *sc, int place)
   case REGION_CONVOY: return sc->n_convoys;
   case REGION_ROE: return sc->n_roe;
   case REGION_CONTINGENT: return sc->force.n_contingents;
+  case REGION_FUNDING: return sc->n_funding;
   default: return 0;
   }
 }

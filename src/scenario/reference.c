@@ -13,7 +13,7 @@
 #include "convoysim/schema.h"
 
 static const int places[] = { REGION_ROOT, REGION_NODE, REGION_ROAD, REGION_CONVOY, REGION_ROE,
-                              REGION_CONTINGENT, SCHEMA_PLACE_TIMELINE, SCHEMA_PLACE_VARY };
+                              REGION_CONTINGENT, REGION_FUNDING, SCHEMA_PLACE_TIMELINE, SCHEMA_PLACE_VARY };
 
 static const char *place_title(int place)
 {
@@ -24,6 +24,7 @@ static const char *place_title(int place)
   case REGION_CONVOY: return "Convoy schedules: convoys = ( { ... }, ... )";
   case REGION_ROE: return "ROE profiles: roe_profiles = ( { ... }, ... )";
   case REGION_CONTINGENT: return "Contingents: force.contingents = ( { ... }, ... )";
+  case REGION_FUNDING: return "Funding: funding = ( { ... }, ... )";
   case SCHEMA_PLACE_TIMELINE: return "Timeline entries: timeline = ( { ... }, ... )";
   case SCHEMA_PLACE_VARY: return "Sweep factors: sweep.vary = ( { ... }, ... )";
   default: return "?";
@@ -54,6 +55,7 @@ static void type_text(const struct schema_key *k, char *buf, size_t len)
     return;
   case SCHEMA_HOURS: snprintf(buf, len, "[from, to], 0 <= from < to <= 24"); return;
   case SCHEMA_WEEKDAYS: snprintf(buf, len, "list of weekdays 0..6"); return;
+  case SCHEMA_TASKS: snprintf(buf, len, "list of escort, patrol, qrf, disarm, train"); return;
   case SCHEMA_NODE:
     snprintf(buf, len, "%s", k->kinds == SCHEMA_DISTRIBUTION ? "distribution node id" : "node id");
     return;

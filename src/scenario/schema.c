@@ -36,6 +36,8 @@ static const char *const kind_names[] = { "crossing", "depot", "distribution", "
 static const char *const arrival_names[] = { "poisson", "batch", NULL };
 static const char *const policy_names[] = { "wait", "none", NULL };
 static const char *const design_names[] = { "grid", "lhs", "nolh", NULL };
+const char *const schema_task_names[] = { "escort", "patrol", "qrf", "disarm", "train", NULL };
+#define FUND(member) .place = REGION_FUNDING, AT(struct funding, member)
 
 const struct schema_key schema_keys[] = {
   /* ------------------------------------------------ 3.1 run settings */
@@ -100,7 +102,11 @@ const struct schema_key schema_keys[] = {
   { ROOT(force.share_patrol), .path = "force.share.patrol", .type = SCHEMA_REAL, SHARE, .def = "0.1",
     .meaning = "share of on-task troops patrolling roads" },
   { ROOT(force.share_qrf), .path = "force.share.qrf", .type = SCHEMA_REAL, SHARE, .def = "0.05",
-    .meaning = "share of on-task troops in the quick reaction force; shares sum to <= 1" },
+    .meaning = "share of on-task troops in the quick reaction force" },
+  { ROOT(force.share_disarm), .path = "force.share.disarm", .type = SCHEMA_REAL, SHARE, .def = "0.0",
+    .meaning = "share of on-task troops in disarm teams, wearing down the armed groups (0: off)" },
+  { ROOT(force.share_train), .path = "force.share.train", .type = SCHEMA_REAL, SHARE, .def = "0.0",
+    .meaning = "share of on-task troops training local police (0: off); the five shares sum to <= 1" },
   { ROOT(force.roe), .path = "force.roe", .type = SCHEMA_ROE, .def = "\"defend_mandate\"",
     .meaning = "name of the ROE profile the force acts under" },
   { ROOT(force.escort_team_size), .path = "force.escort.team_size", .type = SCHEMA_INT, .min = 1,
@@ -124,6 +130,22 @@ const struct schema_key schema_keys[] = {
     .flags = SCHEMA_MIN_OPEN, .def = "30.0", .meaning = "QRF road speed" },
   { ROOT(force.cost_per_troop_day), .path = "force.cost_per_troop_day", .type = SCHEMA_REAL,
     .unit = "USD", NONNEG, .def = "0.0", .meaning = "cost of one troop on the ground for one day" },
+  { ROOT(force.disarm_team_size), .path = "force.disarm.team_size", .type = SCHEMA_INT, .min = 1,
+    .max = INT_MAX, .def = "8", .meaning = "troops per disarm team" },
+  { ROOT(force.disarm_effect), .path = "force.disarm.effect", .type = SCHEMA_REAL, NONNEG, .def = "0.002",
+    .meaning = "E: each midnight G - floor shrinks by exp(-effect x engage_armed x teams); 20 teams under "
+               "defend_mandate take G - floor down by a third in 12 days" },
+  { ROOT(force.disarm_floor), .path = "force.disarm.floor", .type = SCHEMA_REAL, SHARE, .def = "0.3",
+    .meaning = "E: the armed strength no disarmament removes (criminal gangs, DOMAIN b.5)" },
+  { ROOT(force.disarm_raids_per_team_day), .path = "force.disarm.raids_per_team_day", .type = SCHEMA_REAL,
+    NONNEG, .def = "0.05",
+    .meaning = "E: raids per disarm team a day, each with the harm and casualties of an armed engagement" },
+  { ROOT(force.train_team_size), .path = "force.train.team_size", .type = SCHEMA_INT, .min = 1,
+    .max = INT_MAX, .def = "8", .meaning = "troops per police-training team" },
+  { ROOT(force.train_level_per_team_day), .path = "force.train.level_per_team_day", .type = SCHEMA_REAL,
+    NONNEG, .def = "0.0005",
+    .meaning = "E: policing level added per team a day; 20 teams raise L from 0 to 1 in 100 days "
+               "(the 12,000-police ramp of DOMAIN b.7 over about a year with ~7 teams)" },
   { ROOT(force.contingents), .path = "force.contingents", .type = SCHEMA_LIST, .elem = REGION_CONTINGENT,
     .flags = SCHEMA_FIXED, .def = "()", .meaning = "national contingents; teams drawn in proportion to troops" },
   { ROOT(force.buildup), .path = "force.buildup", .type = SCHEMA_BUILDUP, .unit = "days, troops",
@@ -144,6 +166,10 @@ const struct schema_key schema_keys[] = {
   { ROOT(threats.armed.rate_multiplier), .path = "threats.armed.rate_multiplier", .type = SCHEMA_REAL,
     NONNEG, .def = "1.0",
     .meaning = "x every road's armed_per_h: one knob for a regime's armed threat (sweep, timeline)" },
+  { ROOT(threats.armed.strength), .path = "threats.armed.strength", .type = SCHEMA_REAL, NONNEG,
+    .def = "1.0", .meaning = "G at time 0: the armed hazard x G (disarmament lowers it, regrowth restores it)" },
+  { ROOT(threats.armed.regrowth_per_day), .path = "threats.armed.regrowth_per_day", .type = SCHEMA_REAL,
+    NONNEG, .def = "0.0", .meaning = "r: each midnight 1 - G shrinks by exp(-r) (the groups re-arm)" },
   { ROOT(threats.crowd.stop_p), .path = "threats.crowd.stop_p", .type = SCHEMA_REAL, SHARE, .def = "0.7",
     .meaning = "P(each truck is stopped) in a crowd interception" },
   { ROOT(threats.crowd.loss), .path = "threats.crowd.loss", .type = SCHEMA_DIST, .dflags = DIST_SHARE,
@@ -185,6 +211,13 @@ const struct schema_key schema_keys[] = {
   { ROOT(ceasefire.war_multiplier), .path = "ceasefire.war_multiplier", .type = SCHEMA_REAL, NONNEG,
     .flags = SCHEMA_OPTIONAL, .def_text = "ceasefire.tension_multiplier",
     .meaning = "armed hazard multiplier on the roads after a collapse (crowds keep tension_multiplier)" },
+  { ROOT(ceasefire.intervention_p), .path = "ceasefire.intervention_p", .type = SCHEMA_REAL, SHARE,
+    .def = "0.0",
+    .meaning = "P(a third party intervenes against an attack nobody stopped: harm and a violation)" },
+  { ROOT(ceasefire.intervention_harm), .path = "ceasefire.intervention_harm", .type = SCHEMA_REAL, NONNEG,
+    .def = "0.0", .meaning = "mean civilian harm of an intervention" },
+  { ROOT(funding), .path = "funding", .type = SCHEMA_LIST, .elem = REGION_FUNDING, .flags = SCHEMA_FIXED,
+    .def = "()", .meaning = "budgets { payer; budget_usd; }: a payer that has spent its budget stops paying" },
 
   /* ------------------------------------------------ 3.10 timeline, 3.9 sweep */
   { ROOT(timeline), .path = "timeline", .type = SCHEMA_LIST, .elem = SCHEMA_PLACE_TIMELINE,
@@ -311,6 +344,20 @@ const struct schema_key schema_keys[] = {
   { CONT(roe_cap), .path = "roe_cap", .type = SCHEMA_ROE, .flags = SCHEMA_OPTIONAL,
     .def_text = "no cap (-1)",
     .meaning = "most permissive ROE profile it accepts; its teams act under the less permissive of this and force.roe" },
+  { CONT(tasks), .path = "tasks", .type = SCHEMA_TASKS,
+    .def = "[\"escort\", \"patrol\", \"qrf\", \"disarm\", \"train\"]",
+    .meaning = "its mandate: the tasks its troops may do" },
+  { CONT(cost_per_troop_day), .path = "cost_per_troop_day", .type = SCHEMA_REAL, .unit = "USD", NONNEG,
+    .flags = SCHEMA_OPTIONAL, .def_text = "force.cost_per_troop_day", .meaning = "cost of one of its troops a day" },
+  { CONT(payer), .path = "payer", .type = SCHEMA_NAME, .def = "\"force\"", .meaning = "who pays it" },
+  { CONT(withdraw_after_casualties), .path = "withdraw_after_casualties", .type = SCHEMA_REAL, NONNEG,
+    .def = "0.0", .meaning = "its force casualties after which it leaves at the next midnight; 0 = never" },
+
+  /* ------------------------------------------------ funding */
+  { FUND(payer), .path = "payer", .type = SCHEMA_NAME, .flags = SCHEMA_REQUIRED | SCHEMA_FIXED,
+    .meaning = "a payer of force.contingents (\"force\" without contingents)" },
+  { FUND(budget_usd), .path = "budget_usd", .type = SCHEMA_REAL, .unit = "USD", NONNEG,
+    .flags = SCHEMA_REQUIRED, .meaning = "what it pays in all, from time 0" },
 
   /* ------------------------------------------------ timeline entries */
   { TL(day), .path = "day", .type = SCHEMA_REAL, .unit = "days", NONNEG, .flags = SCHEMA_REQUIRED,
@@ -349,6 +396,8 @@ const struct schema_group schema_groups[] = {
   { "force.escort", 0, "convoy escorts" },
   { "force.patrol", 0, "road patrols" },
   { "force.qrf", 0, "quick reaction force" },
+  { "force.disarm", 0, "demilitarisation: disarm teams lower the armed strength G" },
+  { "force.train", 0, "training local police: raises threats.policing.level" },
   { "threats", 0, "armed attacks, crowds, desperation, escalation, policing" },
   { "threats.armed", 0, "armed attacks (gangs)" },
   { "threats.crowd", 0, "crowd interceptions" },
@@ -410,6 +459,7 @@ const char *schema_place_name(int place)
   case REGION_CONVOY: return "convoy";
   case REGION_ROE: return "ROE profile";
   case REGION_CONTINGENT: return "contingent";
+  case REGION_FUNDING: return "funding entry";
   case SCHEMA_PLACE_TIMELINE: return "timeline entry";
   case SCHEMA_PLACE_VARY: return "sweep factor";
   default: return "?";
@@ -424,6 +474,7 @@ const char *schema_place_list(int place)
   case REGION_CONVOY: return "convoys";
   case REGION_ROE: return "roe_profiles";
   case REGION_CONTINGENT: return "force.contingents";
+  case REGION_FUNDING: return "funding";
   case SCHEMA_PLACE_TIMELINE: return "timeline";
   case SCHEMA_PLACE_VARY: return "sweep.vary";
   default: return NULL;
@@ -435,6 +486,7 @@ const char *schema_place_id(int place)
   switch (place) {
   case REGION_NODE: case REGION_ROAD: case REGION_CONVOY: return "id";
   case REGION_ROE: case REGION_CONTINGENT: return "name";
+  case REGION_FUNDING: return "payer";
   default: return NULL;
   }
 }
@@ -447,6 +499,7 @@ const char *schema_element_id(const struct scenario *sc, int place, size_t i)
   case REGION_CONVOY: return sc->convoys[i].id;
   case REGION_ROE: return sc->roe[i].name;
   case REGION_CONTINGENT: return sc->force.contingents[i].name;
+  case REGION_FUNDING: return sc->funding[i].payer;
   default: return NULL;
   }
 }

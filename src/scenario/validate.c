@@ -74,11 +74,36 @@ static void validate(const struct scenario *sc, struct diag *d, const struct loa
     report(d, bare, root_file(L, sc, "warmup_days"), root_line(L, "warmup_days"),
              "'warmup_days' must be < 'horizon_days' (%g), not %g", sc->horizon_days, sc->warmup_days);
   if (sc->force.present) {
-    double sum = sc->force.share_escort + sc->force.share_patrol + sc->force.share_qrf;
-    if (sum > 1.0 + 1e-12)
-      report(d, bare, root_file(L, sc, "force.share.escort"), root_line(L, "force.share.escort"),
+    const struct force *fo = &sc->force;
+    double sum = fo->share_escort + fo->share_patrol + fo->share_qrf + fo->share_disarm + fo->share_train;
+    if (sum > 1.0 + 1e-12) {
+      if (fo->share_disarm > 0 || fo->share_train > 0)
+        report(d, bare, root_file(L, sc, "force.share.escort"), root_line(L, "force.share.escort"),
+               "'force.share' escort + patrol + qrf + disarm + train must be <= 1, not %g (%g + %g + %g + %g + %g)",
+               sum, fo->share_escort, fo->share_patrol, fo->share_qrf, fo->share_disarm, fo->share_train);
+      else
+        report(d, bare, root_file(L, sc, "force.share.escort"), root_line(L, "force.share.escort"),
                "'force.share' escort + patrol + qrf must be <= 1, not %g (%g + %g + %g)", sum,
-               sc->force.share_escort, sc->force.share_patrol, sc->force.share_qrf);
+               fo->share_escort, fo->share_patrol, fo->share_qrf);
+    }
+    if (fo->n_contingents > SCENARIO_MAX_CONTINGENTS)
+      report(d, bare, root_file(L, sc, "force.contingents"), root_line(L, "force.contingents"),
+             "'force.contingents' may have at most %d contingents, not %zu", SCENARIO_MAX_CONTINGENTS,
+             fo->n_contingents);
+    /* every funding entry pays for someone */
+    for (size_t i = 0; i < sc->n_funding; i++) {
+      const struct funding *fu = &sc->funding[i];
+      bool pays = fo->n_contingents == 0 && fu->payer != NULL && strcmp(fu->payer, "force") == 0;
+      for (size_t j = 0; j < fo->n_contingents && !pays; j++)
+        pays = fo->contingents[j].payer != NULL && fu->payer != NULL &&
+               strcmp(fo->contingents[j].payer, fu->payer) == 0;
+      if (!pays)
+        report(d, bare, L ? L->file : f, fu->line,
+               fo->n_contingents == 0 ? "funding payer '%s' pays for nothing: without force.contingents the only "
+                                        "payer is \"force\""
+                                      : "funding payer '%s' pays for nothing: no contingent names it as its payer",
+               fu->payer ? fu->payer : "?");
+    }
     double most = sc->force.troops;
     for (size_t i = 0; i < sc->force.n_buildup; i++)
       if (sc->force.buildup[i].troops > most)
@@ -90,6 +115,9 @@ static void validate(const struct scenario *sc, struct diag *d, const struct loa
       report(d, bare, root_file(L, sc, at), root_line(L, at),
                "missing 'force.qrf.bases': the force has up to %d QRF teams (set force.share.qrf = 0 for none)", p.qrf);
   }
+  if (!sc->force.present && sc->n_funding > 0)
+    report(d, bare, root_file(L, sc, "funding"), root_line(L, "funding"),
+           "'funding' without a force: there is nothing to pay for");
   if (sc->coordination.deny_p + sc->coordination.impede_p > 1.0 + 1e-12)
     report(d, bare, root_file(L, sc, "coordination.deny_p"), root_line(L, "coordination.deny_p"),
              "'coordination.deny_p' + 'coordination.impede_p' must be <= 1, not %g",

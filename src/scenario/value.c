@@ -218,6 +218,7 @@ static void describe(const struct schema_key *k, char *buf, size_t len)
     return;
   case SCHEMA_HOURS: snprintf(buf, len, "[from, to] with 0 <= from < to <= 24"); return;
   case SCHEMA_WEEKDAYS: snprintf(buf, len, "a list of weekdays 0..6"); return;
+  case SCHEMA_TASKS: snprintf(buf, len, "a list of tasks (escort, patrol, qrf, disarm, train)"); return;
   case SCHEMA_NODE:
     snprintf(buf, len, "%s", k->kinds == SCHEMA_DISTRIBUTION ? "the id of a distribution node" : "a node id");
     return;
@@ -654,6 +655,30 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
     loader_bad_value(L, s, k);
     return false;
   }
+  case SCHEMA_TASKS: {
+    v->type = VALUE_WEEKDAYS; /* a mask, as weekdays are */
+    if (loader_is_sequence(s)) {
+      int n = config_setting_length(s);
+      unsigned mask = 0;
+      int i;
+      for (i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        const char *name = config_setting_type(e) == CONFIG_TYPE_STRING ? config_setting_get_string(e) : NULL;
+        int j = 0;
+        while (name != NULL && schema_task_names[j] != NULL && strcmp(schema_task_names[j], name) != 0)
+          j++;
+        if (name == NULL || schema_task_names[j] == NULL)
+          break;
+        mask |= 1u << j;
+      }
+      if (i == n) {
+        v->u.mask = mask;
+        return true;
+      }
+    }
+    loader_bad_value(L, s, k);
+    return false;
+  }
   case SCHEMA_NODE:
   case SCHEMA_ROE: {
     v->type = VALUE_REF;
@@ -739,6 +764,7 @@ void loader_store(void *base, const struct schema_key *k, const struct value *v)
     memcpy(p, &v->u.h, sizeof(struct hours));
     break;
   case SCHEMA_WEEKDAYS:
+  case SCHEMA_TASKS:
     memcpy(p, &v->u.mask, sizeof(unsigned));
     break;
   default:
@@ -803,6 +829,7 @@ void loader_fetch(const void *base, const struct schema_key *k, struct value *v)
     memcpy(&v->u.h, p, sizeof(struct hours));
     break;
   case SCHEMA_WEEKDAYS:
+  case SCHEMA_TASKS:
     v->type = VALUE_WEEKDAYS;
     memcpy(&v->u.mask, p, sizeof(unsigned));
     break;
@@ -853,6 +880,7 @@ void *loader_base(struct scenario *sc, int place, size_t index)
   case REGION_CONVOY: return &sc->convoys[index];
   case REGION_ROE: return &sc->roe[index];
   case REGION_CONTINGENT: return &sc->force.contingents[index];
+  case REGION_FUNDING: return &sc->funding[index];
   default: return NULL;
   }
 }

@@ -82,6 +82,13 @@ timeout 120 "$bin" run "$scn" -n 4 -j 1 -q -o "$tmp/heavy" \
   --set 'nodes.gate.inspect_h={dist="weibull"; shape=0.01; scale=1.0;}' >/dev/null 2>&1
 check "a heavy-tailed inspect_h run ends (exit 0)" test $? -eq 0
 
+# --costs: per payer and contingent (tests/data/model/budget.cfg: north's
+# budget runs out at the midnight of day 3)
+"$bin" run "$src/tests/data/model/budget.cfg" -n 20 -o "$tmp/costs" --costs -q >/dev/null 2>&1
+check "--costs writes costs.csv" test -s "$tmp/costs/costs.csv"
+check "costs.csv: north's row" grep -qx $'0,north,,360000,360,1,3\r' "$tmp/costs/costs.csv"
+check "costs.csv: south's contingent" grep -qx $'0,south,s1,400000,800,0,\r' "$tmp/costs/costs.csv"
+
 # a folder holds one run: another run's folder is refused, --overwrite
 # replaces it, and optional files of the earlier run are removed
 "$bin" run "$scn" -n 20 -o "$tmp/j4" -q >/dev/null 2>"$tmp/j4.err"
