@@ -224,6 +224,13 @@ static inline void check_invariants(const struct fix *f, const struct rec *s, co
     assert_true(isnan(v[METRIC_COLLAPSE_DAY]));
   }
   assert_true(s->nha == s->nhb);
+  /* without warm-up every harm falls on some day of daily.csv */
+  if (f->sc.warmup_days == 0) {
+    double dh = 0;
+    for (size_t i = 0; i < s->nd; i++)
+      dh += s->d[i].civilian_harm;
+    assert_double_equal(dh, v[METRIC_CIVILIAN_HARM], 1e-9 * (1 + dh));
+  }
   /* the contingents' costs and troop-days add up to the force's */
   {
     double spend = 0, days = 0;

@@ -71,7 +71,7 @@ static enum err synth_replicate(void *ctx, int thread, uint64_t seed, uint64_t r
   if (sinks != NULL && sinks->daily != NULL)
     for (long d = 0; d < 6; d++) /* day 5 lies past daily_days = 5 */
       for (int z = 0; z < 2; z++) {
-        struct daily_record dr = { d, z, 10.0 * gsl_rng_uniform(r), 100.0, 0.5, 3.0 };
+        struct daily_record dr = { d, z, 10.0 * gsl_rng_uniform(r), 100.0, 0.5, 3.0, 0.25 };
         sinks->daily(sinks->ctx, &dr);
       }
   return ERR_OK;

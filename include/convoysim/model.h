@@ -84,6 +84,9 @@ struct daily_record {
   double need_t;
   double desperation;         /* D after the midnight update ending `day` */
   double crossing_backlog;    /* loads cleared and waiting for collection, all crossings, at midnight */
+  double civilian_harm;       /* civilian harm that day: of the engagements and interventions of
+                                 convoys bound for the zone, and its population share of the
+                                 disarm raids' */
 };
 
 /* One traced event (--trace R). */

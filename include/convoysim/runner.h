@@ -79,6 +79,7 @@ struct runner_daily_cell {
   double need_t;          /* mean need that day, t */
   double desperation;     /* mean D at the end of the day */
   double backlog;         /* mean crossing backlog at midnight, loads */
+  double harm;            /* mean civilian harm that day */
   size_t n;               /* replications that reported this cell */
 };
 

@@ -220,7 +220,7 @@ void runner_daily_header(struct csv_file *f, const char *const *keys, size_t n_k
 {
   static const char *const cols[] = {
     "day", "zone", "need_t", "tonnes_delivered_mean", "tonnes_delivered_p10",
-    "tonnes_delivered_p90", "desperation_mean", "crossing_backlog_mean", "replications"
+    "tonnes_delivered_p90", "desperation_mean", "crossing_backlog_mean", "civilian_harm_mean", "replications"
   };
 
   csv_str(f, "point");
@@ -264,6 +264,7 @@ void runner_point_daily_rows(struct csv_file *f, const struct runner_point *p,
       csv_real(f, s.q[1]);
       csv_real(f, c->desperation);
       csv_real(f, c->backlog);
+      csv_real(f, c->harm);
       csv_uint(f, c->n);
       csv_end_row(f);
     }
@@ -326,6 +327,7 @@ static enum err merge_daily(struct runner_stats *st, const struct slot *s)
     mean_add(&c->need_t, c->n, r->need_t);
     mean_add(&c->desperation, c->n, r->desperation);
     mean_add(&c->backlog, c->n, r->crossing_backlog);
+    mean_add(&c->harm, c->n, r->civilian_harm);
   }
   return ERR_OK;
 }

@@ -234,6 +234,13 @@ void mandate_midnight(struct model_ws *ws, double now)
       double harm = roe->harm_armed > 0 ? (double)gsl_ran_poisson(md->r, roe->harm_armed) : 0.0;
       double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(md->r, roe->force_harm) : 0.0;
       mandate_casualties(ws, (int)c, fh);
+      if (harm > 0) { /* the day's harm, by population share over the zones */
+        double w = 0;
+        for (size_t z = 0; z < ws->sc->n_nodes; z++)
+          w += ws->th.zone_weight[z];
+        for (size_t z = 0; z < ws->sc->n_nodes && w > 0; z++)
+          ws->cnt.day_harm[z] += harm * ws->th.zone_weight[z] / w;
+      }
       if (counted) {
         ws->cnt.met[METRIC_DISARM_RAIDS] += 1;
         ws->cnt.met[METRIC_CIVILIAN_HARM] += harm;

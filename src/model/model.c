@@ -33,8 +33,8 @@
  *    is cancelled when it becomes ready.
  *  - escort_busy_share: a team is busy from its convoy's departure to its
  *    end (arrival or loss); troops_tasked_share counts whole teams only.
- *  - The mandate levers (mandate.c) run at the end of a midnight, after
- *    the day's desperation update.  A disarm raid's team is drawn from the
+ *  - The mandate levers (mandate.c) run at a midnight before the day's
+ *    records and desperation update (the raids' harm is the ending day's).  A disarm raid's team is drawn from the
  *    raids stream (SRC_RAIDS), after the Poisson count, then its harm and
  *    casualties.  An intervention draws from its incident's own stream
  *    (CRS_INTERVENE): whether it happens, its harm, the halt's length and
@@ -173,6 +173,7 @@ void model_ws_free(struct model_ws *ws)
   force_free(ws);
   mandate_free(ws);
   free(ws->cnt.day_deliv);
+  free(ws->cnt.day_harm);
   free(ws->nodes);
   free(ws->roads);
   free(ws->convoys);
@@ -197,8 +198,9 @@ enum err model_ws_new(const struct model *m, struct model_ws **out)
   ws->roe = malloc((sc->n_roe + 1) * sizeof *ws->roe);
   ws->conts = malloc((sc->force.n_contingents + 1) * sizeof *ws->conts);
   ws->cnt.day_deliv = calloc(sc->n_nodes + 1, sizeof *ws->cnt.day_deliv);
+  ws->cnt.day_harm = calloc(sc->n_nodes + 1, sizeof *ws->cnt.day_harm);
   calendar_init(&ws->cal, MODEL_MAX_PENDING);
-  if (!ws->nodes || !ws->roads || !ws->convoys || !ws->roe || !ws->conts || !ws->cnt.day_deliv ||
+  if (!ws->nodes || !ws->roads || !ws->convoys || !ws->roe || !ws->conts || !ws->cnt.day_deliv || !ws->cnt.day_harm ||
       ceasefire_new(&ws->cf) != ERR_OK || crossing_new(ws) != ERR_OK || convoy_new(ws) != ERR_OK ||
       threat_new(ws) != ERR_OK || force_new(ws) != ERR_OK || mandate_new(ws) != ERR_OK ||
       calendar_reserve(&ws->cal, 1024) != ERR_OK) {
@@ -260,7 +262,7 @@ static void reset(struct model_ws *ws, uint64_t seed, uint64_t rep)
   ws->cnt.cost_acc = ws->cnt.need_acc = 0;
   ws->cnt.day = 0;
   for (size_t i = 0; i < orig->n_nodes; i++)
-    ws->cnt.day_deliv[i] = 0;
+    ws->cnt.day_deliv[i] = ws->cnt.day_harm[i] = 0;
   ws->next_bu = 0;
   convoy_reset(ws);
   threat_reset(ws);
@@ -354,6 +356,11 @@ static void midnight(struct model_ws *ws, double now)
   trace(ws, "midnight", NULL, NULL, NULL);
   for (int i = 0; i < m->n_cross; i++)
     backlog += (double)crossing_loads(ws, &ws->x[i], now);
+  /* the mandate's levers, whose raids belong to the day that ends here */
+  mandate_account(ws, now);
+  if (mandate_leaving(ws))
+    integrate_to(ws, now); /* the force's cost before a contingent leaves */
+  mandate_midnight(ws, now);
   for (size_t i = 0; i < sc->n_nodes; i++) {
     const struct node *nd = &sc->nodes[i];
     if (nd->kind != NODE_DISTRIBUTION)
@@ -362,10 +369,11 @@ static void midnight(struct model_ws *ws, double now)
     if (sc->threats.desperation.present) /* absent: D stays at its initial value */
       threat_desperation_day(ws, i);
     if (ws->sinks != NULL && ws->sinks->daily != NULL) {
-      struct daily_record r = { day, (int)i, k->day_deliv[i], nd->need_t_per_day, ws->th.D[i], backlog };
+      struct daily_record r = { day, (int)i, k->day_deliv[i], nd->need_t_per_day, ws->th.D[i], backlog,
+                                k->day_harm[i] };
       ws->sinks->daily(ws->sinks->ctx, &r);
     }
-    k->day_deliv[i] = 0;
+    k->day_deliv[i] = k->day_harm[i] = 0;
   }
   threat_mean_desperation(ws);
   if (in_window && sc->total_need_t_per_day > 0 && total < 0.5 * sc->total_need_t_per_day)
@@ -373,10 +381,6 @@ static void midnight(struct model_ws *ws, double now)
   k->day++;
   if (sc->threats.crowd.desperation_slope != 0.0 && sc->threats.desperation.present)
     threat_refresh_all(ws, now);
-  mandate_account(ws, now);
-  if (mandate_leaving(ws))
-    integrate_to(ws, now); /* the force's cost before a contingent leaves */
-  mandate_midnight(ws, now);
   if (now < m->horizon || ws->cs.alive > 0)
     push(ws, now + 24.0, EV_MIDNIGHT, 0, 0, NULL);
 }

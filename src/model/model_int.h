@@ -320,6 +320,7 @@ struct counters {
   double cost_acc;         /* USD over [warmup, acc_t) */
   double need_acc;         /* t over [warmup, acc_t) */
   double *day_deliv;       /* per node: tonnes delivered today */
+  double *day_harm;        /* per node: civilian harm today (daily records) */
   long day;                /* the next midnight ends this day */
 };
 

@@ -219,6 +219,13 @@ static void escalate(struct model_ws *ws, int road, double now, gsl_rng *r)
   threat_refresh_all(ws, now);
 }
 
+/* Harm of convoy c's incident, on its destination zone's day. */
+static void day_harm(struct model_ws *ws, const struct convoy *c, double harm)
+{
+  const struct convoy_schedule *s = &ws->sc->convoys[c->sched];
+  ws->cnt.day_harm[s->route[s->route_len - 1]] += harm;
+}
+
 /* One engagement's side effects, drawn from r: civilian harm, force
  * casualties (contingent cont's), whether it escalates. */
 static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_profile *roe,
@@ -230,6 +237,7 @@ static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_p
   mandate_casualties(ws, cont, fh);
   c->engagements++;
   c->harm += harm;
+  day_harm(ws, c, harm);
   if (c->counted) {
     ws->cnt.met[METRIC_ENGAGEMENTS] += 1;
     ws->cnt.met[METRIC_CIVILIAN_HARM] += harm;
@@ -254,6 +262,7 @@ static void intervene(struct model_ws *ws, struct convoy *c, double now)
   double harm = sc->ceasefire.intervention_harm > 0 ? (double)gsl_ran_poisson(r, sc->ceasefire.intervention_harm)
                                                     : 0.0;
   c->harm += harm;
+  day_harm(ws, c, harm);
   if (c->counted) {
     ws->md.interventions += 1;
     ws->cnt.met[METRIC_CIVILIAN_HARM] += harm;
