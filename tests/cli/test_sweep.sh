@@ -129,11 +129,13 @@ check "solve: ... and says KEY=none" test "$(tail -n 1 "$tmp/solve2.out")" = "th
 # valid point, in file order
 for study in "mandate_study.cfg mandate_study.csv 49" "mandate_study_summer.cfg mandate_study.csv 49" \
              "calibration/un2720_summer_2025.cfg calibration/family_summer.csv 6" \
-             "calibration/un2720_oct_2025.cfg calibration/family_oct.csv 6"; do
+             "calibration/un2720_oct_2025.cfg calibration/family_oct.csv 6" "police_ramp.cfg - 4"; do
   set -- $study
-  "$bin" sweep "$src/scenarios/$1" --design-file "$src/scenarios/$2" -n 2 -o "$tmp/study_$3_$(basename "$1" .cfg)" \
+  design=(--design-file "$src/scenarios/$2")
+  [ "$2" = - ] && design=()   # the file's own sweep group
+  "$bin" sweep "$src/scenarios/$1" "${design[@]}" -n 2 -o "$tmp/study_$3_$(basename "$1" .cfg)" \
     -q >/dev/null 2>"$tmp/study.err"
-  check "the design of scenarios/$2 runs on scenarios/$1" test $? -eq 0
+  check "the design of scenarios/$2 runs on scenarios/$1 (-: its sweep group)" test $? -eq 0
   check "... with its $3 points" test "$(($(wc -l <"$tmp/study_$3_$(basename "$1" .cfg)/summary.csv") - 1))" -eq "$3"
 done
 
