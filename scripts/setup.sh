@@ -10,6 +10,7 @@ packages=(
   libgsl-dev libconfig-dev libcmocka-dev                # libraries
   libomp-dev clang libclang-rt-14-dev                   # TSan/Archer, fuzzing
   gnuplot-nox                                           # plots (pngcairo)
+  openmpi-bin libopenmpi-dev                            # the MPI build (-DCONVOYSIM_MPI=ON)
 )
 
 missing=()

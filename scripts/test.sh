@@ -4,6 +4,8 @@
 #   scripts/test.sh          Release build with -Werror, all tests (build/)
 #   scripts/test.sh asan     AddressSanitizer + UBSan build (build-asan/)
 #   scripts/test.sh tsan     clang + libomp ThreadSanitizer build (build-tsan/)
+#   scripts/test.sh mpi      Open MPI build (build-mpi/): all tests, and runs
+#                            under mpirun with 1, 2 and 3 ranks against one process
 #   scripts/test.sh fuzz     clang libFuzzer build; runs each fuzzer for
 #                            FUZZ_SECONDS (default 60) on its seed corpus
 set -euo pipefail
@@ -22,11 +24,13 @@ case "$mode" in
   tsan)
     dir=build-tsan; cc=clang
     flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVOYSIM_TSAN=ON) ;;
+  mpi)
+    dir=build-mpi; cc=${CC:-cc}; flags=(-DCMAKE_BUILD_TYPE=Release -DCONVOYSIM_MPI=ON) ;;
   fuzz)
     dir=build-fuzz; cc=clang
     flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVOYSIM_ASAN=ON -DCONVOYSIM_FUZZ=ON) ;;
   *)
-    echo "usage: scripts/test.sh [release|asan|tsan|fuzz]" >&2; exit 64 ;;
+    echo "usage: scripts/test.sh [release|asan|tsan|mpi|fuzz]" >&2; exit 64 ;;
 esac
 
 cmake -S "$here" -B "$here/$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" \

@@ -112,6 +112,12 @@ struct runner_point {
   struct runner_job job;         /* how its replications run */
   long max_reps;                 /* replications (the maximum under precision), >= 1 */
   long kept;                     /* replications 0 .. kept - 1 come from kept_rep */
+  /* How another process rebuilds this point (MPI, cluster.h): the scenario
+   * file and the --set list whose load and model_new give the model that
+   * job runs; NULL = the point runs in this process only. */
+  const char *recipe_path;
+  const char *const *recipe_sets;
+  size_t recipe_n_sets;
 };
 
 /* A study: points 0 .. n_points - 1, each with its own replications 0, 1,

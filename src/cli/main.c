@@ -12,6 +12,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "convoysim/cluster.h"
 #include "convoysim/schema.h"
 
 static void print_usage(FILE *f)
@@ -83,9 +84,22 @@ static int help_main(int argc, char **argv)
   return 0;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
   gsl_set_error_handler_off(); /* once, before any thread: GSL must not abort */
+  int rc = cluster_init(&argc, &argv);
+  if (rc != 0)
+    return rc;
+  if (cluster_rank() > 0) /* a worker of an MPI job: rank 0 is the program (cluster.h) */
+    return cluster_finish(cluster_serve());
+  return cluster_finish(dispatch(argc, argv));
+}
+
+/* The command line of rank 0 (of the only process, without MPI). */
+static int dispatch(int argc, char **argv)
+{
 
   if (argc < 2) {
     print_usage(stderr);

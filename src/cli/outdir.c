@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "convoysim/cluster.h"
 #include "convoysim/sensitivity.h"
 #include "study.h"
 
@@ -383,6 +384,8 @@ int study_open_output(struct study *s)
   size_t len = strlen(s->out_dir);
   while (len > 1 && s->out_dir[len - 1] == '/')
     s->out_dir[--len] = '\0';
+  struct stat before;
+  s->made_dir = stat(s->out_dir, &before) != 0; /* removed again if nothing lands in it */
   if (!make_dirs(s->out_dir)) {
     cli_error(s->cmd, "cannot create folder '%s': %s", s->out_dir, strerror(errno));
     return EXIT_CANTCREAT;
@@ -678,14 +681,25 @@ int study_commit(struct study *s, const char *cmdline)
                          "(add --daily, --convoys, --trace R for the others%s)\n"
                          "command: %s\n"
                          "threads: %d\n"
-                         "ranks: 1\n"
+                         "ranks: %d\n"
                          "wall_time_s: %.3f\n"
                          "events: %ld\n"
                          "replications: %ld%s\n",
                          CONVOYSIM_VERSION, s->cmd,
                          s->have_design && s->o->design_file ? "; --design-file for the design" : "",
-                         cmdline, s->threads, s->wall, s->events, done_reps,
+                         cmdline, s->threads, cluster_size(), s->wall, s->events, done_reps,
                          s->o->precision > 0 ? " (--precision may stop a point early)" : "");
+    if (cluster_size() > 1 && n < sizeof header) {
+      struct cluster_stats ds;
+      cluster_get_stats(&ds);
+      n += (size_t)snprintf(header + n, sizeof header - n,
+                            "mpi: %ld blocks to the workers (%ld replications; %ld on rank 0), "
+                            "%llu bytes sent, %llu received, %.0f bytes per block\n",
+                            ds.blocks_sent, ds.reps_remote, ds.reps_local, (unsigned long long)ds.bytes_sent,
+                            (unsigned long long)ds.bytes_received,
+                            ds.blocks_sent > 0 ? (double)(ds.bytes_sent + ds.bytes_received) / (double)ds.blocks_sent
+                                               : 0.0);
+    }
     if (s->o->precision > 0 && n < sizeof header)
       n += (size_t)snprintf(header + n, sizeof header - n,
                             "precision: %g of delivery_rate, at most %ld replications per point\n",
@@ -729,6 +743,7 @@ int study_commit(struct study *s, const char *cmdline)
       }
     return EXIT_IOERR;
   }
+  s->committed = true;
   /* convoysim's own files of an earlier run of this folder that this one
    * did not write would not belong to it */
   for (int f = 0; f < F_COUNT; f++)
@@ -760,6 +775,8 @@ void study_release(struct study *s)
     s->open[f] = false;
   }
   hold_signals(false);
+  if (s->made_dir && !s->committed)
+    (void)rmdir(s->out_dir); /* the folder this study made, if it stayed empty */
   if (s->old.rep_open)
     csv_reader_close(&s->old.rep);
   if (s->old.conv_open)

@@ -76,13 +76,14 @@ static void headline(const struct scenario *sc, struct runner_stats *st, int thr
   tally_result(&st->tallies.t[METRIC_ESCORT_BUSY_SHARE], &esc);
   double need = sc->total_need_t_per_day * (sc->horizon_days - sc->warmup_days);
 
+  char where[64];
+  study_where(where, sizeof where, threads);
   if (resumed)
-    printf("%s: %ld replications%s (resumed) in %.1f s on %d thread%s\n", sc->name, st->reps,
-           st->stopped_early ? " (precision reached)" : "", wall, threads, threads == 1 ? "" : "s");
+    printf("%s: %ld replications%s (resumed) in %.1f s on %s\n", sc->name, st->reps,
+           st->stopped_early ? " (precision reached)" : "", wall, where);
   else
-    printf("%s: %ld replications%s in %.1f s on %d thread%s (%.0f replications/s)\n",
-           sc->name, st->reps, st->stopped_early ? " (precision reached)" : "", wall, threads,
-           threads == 1 ? "" : "s", wall > 0 ? (double)st->reps / wall : 0.0);
+    printf("%s: %ld replications%s in %.1f s on %s (%.0f replications/s)\n", sc->name, st->reps,
+           st->stopped_early ? " (precision reached)" : "", wall, where, wall > 0 ? (double)st->reps / wall : 0.0);
   printf("  %-19s", "delivery rate");
   if (isnan(dr.mean))
     printf("n/a (no convoys scheduled)\n");

@@ -17,7 +17,18 @@
 #include "cli.h"
 #include "convoysim/progress.h"
 #include "convoysim/schema.h"
+#include "convoysim/cluster.h"
 #include "study.h"
+
+/* "2 threads", or under MPI "3 ranks x 2 threads": where a study ran. */
+const char *study_where(char *buf, size_t len, int threads)
+{
+  if (cluster_size() > 1)
+    snprintf(buf, len, "%d ranks x %d thread%s", cluster_size(), threads, threads == 1 ? "" : "s");
+  else
+    snprintf(buf, len, "%d thread%s", threads, threads == 1 ? "" : "s");
+  return buf;
+}
 
 /* ------------------------------------------------------------ loading */
 
@@ -244,6 +255,9 @@ static enum err open_point(void *ctx, size_t i, struct runner_point *p)
   p->job.ctx = &s->rm[i];
   p->job.replicate = runner_model_replicate;
   p->max_reps = s->max_reps;
+  p->recipe_path = s->path; /* how another rank builds the same model */
+  p->recipe_sets = s->pt[i].sets;
+  p->recipe_n_sets = s->pt[i].n_sets;
   if (s->old.present && (e = study_old_point(s, i, &s->kept[i])) != ERR_OK)
     return e;
   p->kept = s->kept[i].n;
@@ -532,6 +546,10 @@ static int failure(struct study *s, enum err e)
     cli_error(s->cmd, "a replication had more than %zu events pending at once (the event "
               "calendar's limit): the scenario schedules too much at a time; no file was written",
               MODEL_MAX_PENDING);
+  else if (cluster_failed_rank(&(enum err){ ERR_OK }) > 0 && (e == ERR_NOINPUT || e == ERR_SCENARIO))
+    cli_error(s->cmd, "rank %d could not load %s: %s (every rank reads the scenario at the path rank 0 "
+              "was given, from its own working directory); no file was written",
+              cluster_failed_rank(NULL), s->path, err_str(e));
   else
     cli_error(s->cmd, "a replication failed: %s; no file was written", err_str(e));
   return err_exit_code(e);

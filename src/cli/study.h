@@ -70,6 +70,8 @@ struct study_opts {
  * 0, or the exit code after saying what is wrong. */
 int study_parse_opts(const char *cmd, int argc, char **argv, struct study_opts *o, const char **path);
 void study_opts_release(struct study_opts *o);
+/* "2 threads", or under MPI "3 ranks x 2 threads", into buf. */
+const char *study_where(char *buf, size_t len, int threads);
 
 /* One point of a study. */
 struct study_point {
@@ -122,6 +124,8 @@ struct study {
   bool want[F_COUNT], open[F_COUNT];
   struct study_old old;
   bool same_run;          /* the folder's run.cfg is this study's */
+  bool made_dir;          /* this study created the folder */
+  bool committed;         /* its files were committed into it */
   char solve_spec[1024];  /* solve: "KEY=LO:HI METRIC>=X", the design of the manifest */
   /* the points being run */
   struct scenario *sc;    /* sc[point], loaded while the point is open */

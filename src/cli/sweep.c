@@ -259,9 +259,9 @@ static void print_result(const struct study *s)
          d->from_file ? "from a file" : d->kind == DESIGN_GRID ? "grid" : d->kind == DESIGN_LHS ? "lhs" : "nolh");
   if (!isnan(d->max_corr))
     printf(", largest |correlation| %.4f", d->max_corr);
-  printf("), %ld replications%s in %.1f s on %d thread%s (%.0f replications/s)\n", reps,
-         s->old.present ? " (resumed)" : "", s->wall, s->threads, s->threads == 1 ? "" : "s",
-         s->wall > 0 ? (double)reps / s->wall : 0.0);
+  char where[64];
+  printf("), %ld replications%s in %.1f s on %s (%.0f replications/s)\n", reps, s->old.present ? " (resumed)" : "",
+         s->wall, study_where(where, sizeof where, s->threads), s->wall > 0 ? (double)reps / s->wall : 0.0);
   if (best >= 0)
     printf("  %-19s%.4f (point %ld) to %.4f (point %ld)\n", "delivery rate",
            s->means[(size_t)worst * METRIC_COUNT + METRIC_DELIVERY_RATE], worst,

@@ -18,27 +18,9 @@
 
 #include <omp.h>
 
+#include "convoysim/cluster.h"
 #include "convoysim/grow.h"
-
-#define SLOT_ALIGN 64 /* a cache line: no two slots share one */
-
-/* One replication's private output within a block.  Its CSV rows are
- * formatted here, in the parallel region, so that the ordered merge only
- * copies bytes. */
-struct slot {
-  alignas(SLOT_ALIGN) struct rep_result res; /* metrics and events */
-  enum err status;               /* what the callback returned */
-  const struct runner_point *p;  /* its point, for the sinks */
-  struct live *lv;               /* its point's state in the run */
-  uint64_t rep;                  /* the replication in this slot */
-  bool kept;                     /* it comes from plan->kept_rep, not computed */
-  bool ran;                      /* it was computed (not skipped by a stop) */
-  struct csv_row rep_row;        /* its replications.csv row */
-  struct csv_row conv_rows;      /* its convoys.csv rows */
-  bool nomem;                    /* a record could not be buffered */
-  struct daily_record *day;      /* daily records, in the order received */
-  size_t n_day, cap_day;         /* records, slots allocated */
-};
+#include "runner_int.h"
 
 static const double daily_prob[2] = { 0.10, 0.90 };
 
@@ -535,9 +517,61 @@ static enum err merge_slot(struct run *R, struct slot *s, bool *interrupted)
   return ERR_OK;
 }
 
+/* The ordered merge of a block, slot by slot: merge_upto(m, end) merges
+ * slots next .. end - 1 (all computed), stopping at an error or a stop. */
+struct merger {
+  struct run *R;
+  struct slot *slots;
+  long next;              /* the first slot not merged yet */
+  enum err e;
+  bool interrupted;
+};
+
+static void merge_upto(struct merger *m, long end)
+{
+  struct run *R = m->R;
+  for (; m->next < end && m->e == ERR_OK && !m->interrupted; m->next++) {
+    struct slot *s = &m->slots[m->next];
+    while (m->e == ERR_OK && R->lv[0] != s->lv && R->lv[0]->stopped) /* a point is done once */
+      m->e = finish_front(R, false);                                   /* the merge passed it */
+    if (m->e == ERR_OK)
+      m->e = merge_slot(R, s, &m->interrupted);
+  }
+}
+
+/* cluster_compute_block's callback: slots 0 .. end - 1 are complete. */
+static bool merge_ready(void *ctx, long end)
+{
+  struct merger *m = ctx;
+  merge_upto(m, end);
+  return m->e == ERR_OK && !m->interrupted;
+}
+
+void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const volatile int *stop,
+                         int thread)
+{
+  if (stop != NULL && *stop) { /* skipped: the merge stops before it */
+    s->status = ERR_INTERRUPTED;
+    return;
+  }
+  struct model_sinks sk = { s, w.convoys ? sink_convoy : NULL, w.daily ? sink_daily : NULL, NULL };
+  csv_row_clear(&s->rep_row);
+  csv_row_clear(&s->conv_rows);
+  s->n_day = 0;
+  s->nomem = false;
+  s->status = s->p->job.replicate(s->p->job.ctx, thread, seed, s->rep, w.convoys || w.daily ? &sk : NULL,
+                                  &s->res);
+  if (s->status == ERR_OK && w.rows)
+    replication_row(&s->rep_row, s->p, seed, s->rep, &s->res);
+  if (s->status == ERR_OK && (s->nomem || s->rep_row.nomem || s->conv_rows.nomem))
+    s->status = ERR_NOMEM;
+  s->ran = true;
+}
+
 enum err runner_run_plan(const struct runner_config *cfg, const struct runner_plan *plan)
 {
-  const long block = cfg->precision > 0.0 ? RUNNER_BATCH : RUNNER_BLOCK;
+  /* under MPI a block feeds every rank: the same merge, more at a time */
+  const long block = (cfg->precision > 0.0 ? RUNNER_BATCH : RUNNER_BLOCK) * (long)cluster_size();
   const bool want_conv = cfg->convoys != NULL;
   const bool want_daily = cfg->want_daily;
   const bool want_rows = cfg->replications != NULL;
@@ -564,38 +598,25 @@ enum err runner_run_plan(const struct runner_config *cfg, const struct runner_pl
     if (e != ERR_OK || b == 0)
       break;
 
-#pragma omp parallel for schedule(dynamic) num_threads(cfg->threads)
-    for (long i = 0; i < b; i++) {
-      struct slot *s = &slots[i];
-      if (s->kept)
-        continue;
-      if (cfg->stop != NULL && *cfg->stop) { /* skipped: the merge stops before it */
-        s->status = ERR_INTERRUPTED;
-        continue;
-      }
-      struct model_sinks sk = { s, want_conv ? sink_convoy : NULL,
-                                want_daily ? sink_daily : NULL, NULL };
-      csv_row_clear(&s->rep_row);
-      csv_row_clear(&s->conv_rows);
-      s->n_day = 0;
-      s->nomem = false;
-      s->status = s->p->job.replicate(s->p->job.ctx, omp_get_thread_num(), cfg->seed, s->rep,
-                                      want_conv || want_daily ? &sk : NULL, &s->res);
-      if (s->status == ERR_OK && want_rows)
-        replication_row(&s->rep_row, s->p, cfg->seed, s->rep, &s->res);
-      if (s->status == ERR_OK && (s->nomem || s->rep_row.nomem || s->conv_rows.nomem))
-        s->status = ERR_NOMEM;
-      s->ran = true;
-    }
-
-    /* merge in (point, replication) order; a point is done once the merge
-     * has passed its last slot */
-    for (long i = 0; i < b && e == ERR_OK && !interrupted; i++) {
-      while (e == ERR_OK && R.lv[0] != slots[i].lv && R.lv[0]->stopped)
-        e = finish_front(&R, false);
+    const struct slot_want w = { want_conv, want_daily, want_rows };
+    struct merger M = { &R, slots, 0, ERR_OK, false };
+    bool remote = cluster_size() > 1;
+    for (long i = 0; i < b && remote; i++)
+      remote = slots[i].kept || slots[i].p->recipe_path != NULL;
+    if (remote) { /* every rank takes blocks of slots, rank 0 too, merging as they come */
+      e = cluster_compute_block(slots, b, cfg->seed, cfg->threads, w, cfg->stop, merge_ready, &M);
       if (e == ERR_OK)
-        e = merge_slot(&R, &slots[i], &interrupted);
+        merge_upto(&M, b);
+    } else {
+#pragma omp parallel for schedule(dynamic) num_threads(cfg->threads)
+      for (long i = 0; i < b; i++)
+        if (!slots[i].kept)
+          runner_slot_compute(&slots[i], cfg->seed, w, cfg->stop, omp_get_thread_num());
+      merge_upto(&M, b); /* in (point, replication) order */
     }
+    if (e == ERR_OK)
+      e = M.e;
+    interrupted = M.interrupted;
     while (e == ERR_OK && !interrupted && R.n_lv > 0 && R.lv[0]->stopped)
       e = finish_front(&R, false);
     if (e == ERR_OK && files_failed(cfg))
