@@ -65,6 +65,13 @@ static const struct {
   const char *file;
   const char *message;
 } bad_cases[] = {
+  { "bad/bom.cfg", "bad/bom.cfg:1: the file starts with a UTF-8 byte-order mark, which libconfig cannot read: "
+                   "save it as UTF-8 without a BOM" },
+  { "bad/unquoted.cfg", "bad/unquoted.cfg:4: syntax error: the value defend_mandate of 'roe' is not quoted: "
+                        "write roe = \"defend_mandate\";" },
+  { "bad/include_missing.cfg",
+    "bad/include_missing.cfg:2: cannot open include file 'no_such_include.cfg': No such file or directory" },
+  { "bad/empty.cfg", "bad/empty.cfg: the file is empty: a scenario needs at least nodes, roads, convoys and horizon_days" },
   { "bad/unknown_key_node.cfg", "bad/unknown_key_node.cfg:4: unknown key 'lanse' in node 'ks'; did you mean 'lanes'?" },
   { "bad/unknown_key_root.cfg", "bad/unknown_key_root.cfg:9: unknown key 'horizon'; did you mean 'horizon_days'?" },
   { "bad/unknown_key_group.cfg", "bad/unknown_key_group.cfg:9: unknown key 'force.troop'; did you mean 'force.troops'?" },
@@ -189,9 +196,63 @@ static void a_missing_file_is_noinput_and_named(void **state)
   assert_int_equal(load_bad("bad/no_such_file.cfg", NULL, 0, &d), ERR_NOINPUT);
   assert_one_message(&d, "bad/no_such_file.cfg: cannot open: No such file or directory");
   diag_release(&d);
-  assert_int_equal(load_bad("bad", NULL, 0, &d), ERR_NOINPUT); /* a folder */
-  assert_int_equal(diag_count(&d), 1);
+  assert_int_equal(load_bad("bad", NULL, 0, &d), ERR_SCENARIO); /* a folder */
+  assert_one_message(&d, "bad: not a regular file (a folder): give a scenario file");
   diag_release(&d);
+}
+
+/* A device is refused unread (it could be read without end), and so is a
+ * file past SCENARIO_MAX_BYTES; both through a link, as a user met them. */
+static void devices_and_huge_files_are_refused_unread(void **state)
+{
+  struct diag d;
+  char dir[] = "/tmp/convoysim-test-XXXXXX", link[64], big[64];
+  (void)state;
+  assert_non_null(mkdtemp(dir));
+  snprintf(link, sizeof link, "%s/zero.cfg", dir);
+  assert_int_equal(symlink("/dev/zero", link), 0);
+  assert_int_equal(load_bad(link, NULL, 0, &d), ERR_SCENARIO);
+  assert_int_equal(diag_count(&d), 1);
+  assert_non_null(strstr(d.msg[0], ": not a regular file (a device or socket): give a scenario file"));
+  diag_release(&d);
+  snprintf(big, sizeof big, "%s/big.cfg", dir);
+  FILE *f = fopen(big, "wb");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, SCENARIO_MAX_BYTES, SEEK_SET), 0); /* one byte past the limit, sparse */
+  assert_int_equal(fputc('\n', f), '\n');
+  fclose(f);
+  assert_int_equal(load_bad(big, NULL, 0, &d), ERR_SCENARIO);
+  assert_int_equal(diag_count(&d), 1);
+  assert_non_null(strstr(d.msg[0], ": the file is 8388609 bytes, more than a scenario may hold (8388608): "
+                                   "is it the right file?"));
+  diag_release(&d);
+  unlink(link);
+  unlink(big);
+  rmdir(dir);
+}
+
+/* libconfig 1.5 cannot end on a comment without a newline: the loader
+ * gives the text its newline. */
+static void a_comment_on_the_last_line_without_a_newline_loads(void **state)
+{
+  struct scenario sc;
+  char path[] = "/tmp/convoysim-test-XXXXXX";
+  (void)state;
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *in = fopen(CONVOYSIM_SOURCE_DIR "/scenarios/example.cfg", "rb"), *out = fdopen(fd, "wb");
+  assert_non_null(in);
+  assert_non_null(out);
+  int c;
+  while ((c = fgetc(in)) != EOF)
+    fputc(c, out);
+  fputs("warmup_days = 2.5; # a warm-up, and no newline after this comment", out);
+  fclose(in);
+  fclose(out);
+  load_ok(&sc, path, NULL, 0);
+  assert_true(sc.warmup_days == 2.5);
+  scenario_release(&sc);
+  unlink(path);
 }
 
 /* Inputs the fuzzer found (tests/fuzz/fuzz_scenario.c): each must fail
@@ -942,6 +1003,8 @@ int main(void)
     cmocka_unit_test(every_bad_fixture_is_in_the_table),
     cmocka_unit_test(several_problems_are_all_reported_with_their_lines),
     cmocka_unit_test(a_missing_file_is_noinput_and_named),
+    cmocka_unit_test(devices_and_huge_files_are_refused_unread),
+    cmocka_unit_test(a_comment_on_the_last_line_without_a_newline_loads),
     cmocka_unit_test(fuzz_findings_fail_cleanly),
     cmocka_unit_test(a_minimal_file_gets_the_defaults_of_spec_3_11),
     cmocka_unit_test(a_large_but_harmless_value_is_accepted),

@@ -107,6 +107,7 @@ struct roe_profile {
 };
 
 #define SCENARIO_MAX_CONTINGENTS 32 /* contingents of one force */
+#define SCENARIO_MAX_BYTES (8 * 1024 * 1024) /* a scenario file, and each file it includes */
 
 /* The tasks of a force (SPEC 3.7); a contingent's mandate is a mask of them. */
 enum task { TASK_ESCORT, TASK_PATROL, TASK_QRF, TASK_DISARM, TASK_TRAIN, TASK_COUNT };
