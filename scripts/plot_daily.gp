@@ -19,6 +19,11 @@ set datafile separator comma
 set datafile columnheaders
 
 # the zones, in order of first appearance (column "zone"; names are ids)
+# a run made without --daily has no daily.csv: say so before awk does
+if (system(sprintf("test -r '%s' && echo 1 || echo 0", datafile)) eq "0") {
+  print sprintf("plot_daily.gp: %s does not exist: run convoysim with --daily to write it", datafile)
+  exit status 1
+}
 zones = system(sprintf("awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"zone\") c = i; next } !seen[$c]++ { printf \"%%s \", $c }' '%s'", datafile))
 nz = words(zones)
 if (nz == 0) { print sprintf("plot_daily.gp: no rows in %s", datafile); exit status 1 }

@@ -49,7 +49,7 @@ void csv_str(struct csv_file *c, const char *s);
 void csv_real(struct csv_file *c, double x);
 void csv_int(struct csv_file *c, long long x);
 void csv_uint(struct csv_file *c, uint64_t x);
-void csv_bool(struct csv_file *c, bool x); /* "true" / "false" */
+void csv_bool(struct csv_file *c, bool x); /* 1 / 0 */
 /* End the row (CRLF). */
 void csv_end_row(struct csv_file *c);
 

@@ -303,12 +303,21 @@ static void print_summary(const struct scenario *sc)
   printf("%s: valid scenario '%s'\n", sc->file, sc->name);
   if (sc->description[0])
     printf("  %s\n", sc->description);
-  printf("  horizon %g days, warmup %g days, %ld replications, seed %llu\n", sc->horizon_days, sc->warmup_days,
-         sc->replications, (unsigned long long)sc->seed);
-  printf("  %zu nodes, %zu roads (%g km), %zu convoy schedules, %zu ROE profiles\n", sc->n_nodes, sc->n_roads,
-         sc->total_road_km, sc->n_convoys, sc->n_roe);
+  printf("  horizon %g day%s, warmup %g day%s, %ld replication%s, seed %llu\n", sc->horizon_days,
+         sc->horizon_days == 1 ? "" : "s", sc->warmup_days, sc->warmup_days == 1 ? "" : "s", sc->replications,
+         sc->replications == 1 ? "" : "s", (unsigned long long)sc->seed);
+  printf("  %zu node%s, %zu road%s (%g km), %zu convoy schedule%s, %zu ROE profile%s\n", sc->n_nodes,
+         sc->n_nodes == 1 ? "" : "s", sc->n_roads, sc->n_roads == 1 ? "" : "s", sc->total_road_km, sc->n_convoys,
+         sc->n_convoys == 1 ? "" : "s", sc->n_roe, sc->n_roe == 1 ? "" : "s");
+  /* a force group with no troops, ever, is no force */
+  bool troops = sc->force.present && sc->force.troops > 0;
+  for (size_t i = 0; sc->force.present && i < sc->force.n_buildup; i++)
+    troops = troops || sc->force.buildup[i].troops > 0;
+  for (size_t i = 0; sc->force.present && i < sc->n_timeline; i++)
+    troops = troops || strcmp(sc->timeline[i].key, "force.troops") == 0;
   printf("  movement window [%g, %g] h; mechanisms: force %s, coordination %s, ceasefire %s, escalation %s\n",
-         sc->movement.window_h.from, sc->movement.window_h.to, sc->force.present ? "on" : "off",
+         sc->movement.window_h.from, sc->movement.window_h.to,
+         !sc->force.present ? "off" : troops ? "on" : "off (0 troops)",
          sc->coordination.present ? "on" : "off", sc->ceasefire.present ? "on" : "off",
          sc->threats.escalation.present ? "on" : "off");
   if (sc->n_timeline)

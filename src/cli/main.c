@@ -128,7 +128,7 @@ static int dispatch(int argc, char **argv)
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0)
       break;
-    if (strcmp(argv[i], "--help") == 0) {
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
       cli_print_help(c, stdout);
       return 0;
     }

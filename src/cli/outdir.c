@@ -755,8 +755,8 @@ int study_commit(struct study *s, const char *cmdline)
     }
   if (s->interrupted) {
     if (strcmp(s->cmd, "run") == 0)
-      fprintf(stderr, "convoysim %s: interrupted: kept %ld of %ld replications in '%s'; run the same command "
-              "again to resume\n", s->cmd, s->reps[0], s->max_reps, s->out_dir);
+      fprintf(stderr, "convoysim %s: interrupted: kept %ld of %ld replication%s in '%s'; run the same command "
+              "again to resume\n", s->cmd, s->reps[0], s->max_reps, s->max_reps == 1 ? "" : "s", s->out_dir);
     else
       fprintf(stderr, "convoysim %s: interrupted: kept %ld of %zu design points in '%s'; run the same command "
               "again to resume\n", s->cmd, s->points_done, s->n_points, s->out_dir);

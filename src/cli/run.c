@@ -79,10 +79,11 @@ static void headline(const struct scenario *sc, struct runner_stats *st, int thr
   char where[64];
   study_where(where, sizeof where, threads);
   if (resumed)
-    printf("%s: %ld replications%s (resumed) in %.1f s on %s\n", sc->name, st->reps,
+    printf("%s: %ld replication%s%s (resumed) in %.1f s on %s\n", sc->name, st->reps, st->reps == 1 ? "" : "s",
            st->stopped_early ? " (precision reached)" : "", wall, where);
   else
-    printf("%s: %ld replications%s in %.1f s on %s (%.0f replications/s)\n", sc->name, st->reps,
+    printf("%s: %ld replication%s%s in %.1f s on %s (%.0f replications/s)\n", sc->name, st->reps,
+           st->reps == 1 ? "" : "s",
            st->stopped_early ? " (precision reached)" : "", wall, where, wall > 0 ? (double)st->reps / wall : 0.0);
   printf("  %-19s", "delivery rate");
   if (isnan(dr.mean))
@@ -247,14 +248,32 @@ int cmd_run(int argc, char **argv)
       diag_release(&dd);
     }
     for (size_t i = 0; i < o.n_sets; i++) {
-      const char *eq = strchr(o.sets[i], '=');
-      size_t kl = (size_t)(eq - o.sets[i]);
-      while (kl > 0 && o.sets[i][kl - 1] == ' ')
+      /* KEY = VALUE as the loader reads it: spaces around either are not theirs */
+      const char *eq = strchr(o.sets[i], '='), *k0 = o.sets[i];
+      while (*k0 == ' ' || *k0 == '\t')
+        k0++;
+      size_t kl = eq > k0 ? (size_t)(eq - k0) : 0;
+      while (kl > 0 && (k0[kl - 1] == ' ' || k0[kl - 1] == '\t'))
         kl--;
-      owned[i] = strndup(o.sets[i], kl);
       const char *v = eq + 1;
-      while (*v == ' ')
+      while (*v == ' ' || *v == '\t')
         v++;
+      size_t vl = strlen(v);
+      while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+        vl--;
+      /* one allocation holds "KEY\0VALUE\0" */
+      owned[i] = malloc(kl + vl + 2);
+      if (owned[i] != NULL) {
+        memcpy(owned[i], k0, kl);
+        owned[i][kl] = '\0';
+        memcpy(owned[i] + kl + 1, v, vl);
+        owned[i][kl + 1 + vl] = '\0';
+        v = owned[i] + kl + 1;
+      } else {
+        cli_error("run", "out of memory");
+        rc = EXIT_SOFTWARE;
+        break;
+      }
       size_t j = 0;
       while (j < nk && strcmp(keys[j], owned[i]) != 0)
         j++;
@@ -263,7 +282,8 @@ int cmd_run(int argc, char **argv)
       if (j == nk)
         nk++;
     }
-    rc = study_set_points(&s, nk, keys, 1, vals, NULL);
+    if (rc == 0)
+      rc = study_set_points(&s, nk, keys, 1, vals, NULL);
     for (size_t c = 0; c < n_cols; c++)
       free(colvals[c]);
     free(colvals);

@@ -260,7 +260,8 @@ static void print_result(const struct study *s)
   if (!isnan(d->max_corr))
     printf(", largest |correlation| %.4f", d->max_corr);
   char where[64];
-  printf("), %ld replications%s in %.1f s on %s (%.0f replications/s)\n", reps, s->old.present ? " (resumed)" : "",
+  printf("), %ld replication%s%s in %.1f s on %s (%.0f replications/s)\n", reps, reps == 1 ? "" : "s",
+         s->old.present ? " (resumed)" : "",
          s->wall, study_where(where, sizeof where, s->threads), s->wall > 0 ? (double)reps / s->wall : 0.0);
   if (best >= 0)
     printf("  %-19s%.4f (point %ld) to %.4f (point %ld)\n", "delivery rate",

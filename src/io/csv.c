@@ -221,7 +221,7 @@ void csv_uint(struct csv_file *c, uint64_t x)
 
 void csv_bool(struct csv_file *c, bool x)
 {
-  csv_str(c, x ? "true" : "false");
+  csv_str(c, x ? "1" : "0"); /* R, awk and pandas read 0/1 as numbers */
 }
 
 void csv_end_row(struct csv_file *c)
@@ -334,7 +334,7 @@ void csv_row_uint(struct csv_row *r, uint64_t x)
 
 void csv_row_bool(struct csv_row *r, bool x)
 {
-  csv_row_str(r, x ? "true" : "false");
+  csv_row_str(r, x ? "1" : "0");
 }
 
 void csv_row_end(struct csv_row *r)

@@ -333,17 +333,31 @@ void loader_apply_sets(struct loader *L, config_t *cfg, const char *const *sets,
       continue;
     }
     struct loader_origin *o = &L->origins[L->n_origins];
-    size_t klen = (size_t)(eq - sets[i]);
+    /* KEY = VALUE: spaces around the '=' (and around the whole) are not part of either */
+    const char *k0 = sets[i], *v0 = eq + 1;
+    while (*k0 == ' ' || *k0 == '\t')
+      k0++;
+    size_t klen = eq > k0 ? (size_t)(eq - k0) : 0;
+    while (klen > 0 && (k0[klen - 1] == ' ' || k0[klen - 1] == '\t'))
+      klen--;
+    while (*v0 == ' ' || *v0 == '\t')
+      v0++;
+    if (klen == 0) {
+      diag_add(L->d, NULL, 0, "--set '%s': expected KEY=VALUE", sets[i]);
+      continue;
+    }
     o->label = malloc(klen + 7);
-    o->value = strdup(eq + 1);
+    o->value = strdup(v0);
     if (o->label == NULL || o->value == NULL) {
       free(o->label);
       free(o->value);
       L->nomem = true;
       return;
     }
+    for (size_t vl = strlen(o->value); vl > 0 && (o->value[vl - 1] == ' ' || o->value[vl - 1] == '\t');)
+      o->value[--vl] = '\0';
     L->n_origins++;
-    snprintf(o->label, klen + 7, "--set %.*s", (int)klen, sets[i]);
+    snprintf(o->label, klen + 7, "--set %.*s", (int)klen, k0);
     char *key = o->label + 6;
     config_t tmp;
     char why[256];
