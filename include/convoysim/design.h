@@ -38,7 +38,7 @@
 #include "convoysim/error.h"
 #include "convoysim/scenario.h"
 
-#define DESIGN_MAX_POINTS 1000000L /* points of one design */
+#define DESIGN_MAX_POINTS 100000L /* points of one design: their means alone take 100 MB */
 #define DESIGN_MAX_FACTORS 64
 
 struct design_factor {

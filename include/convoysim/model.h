@@ -122,6 +122,11 @@ void model_free(struct model *m);
 
 enum err model_ws_new(const struct model *m, struct model_ws **out);
 void model_ws_free(struct model_ws *ws);
+/* Poll *stop (when not NULL) every 65,536 events of a replication: once it
+ * is raised, model_replicate returns ERR_INTERRUPTED, so a long replication
+ * stops within a second of Ctrl-C.  An interrupted replication's results
+ * are not used. */
+void model_ws_set_stop(struct model_ws *ws, const volatile int *stop);
 
 /* Run replication `rep` of master seed `seed`.  sinks may be NULL. */
 enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t seed,

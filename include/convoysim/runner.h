@@ -190,6 +190,8 @@ struct runner_model {
   int threads;            /* entries of ws */
 };
 enum err runner_model_init(struct runner_model *rm, const struct model *m, int threads);
+/* Every workspace polls *stop (model_ws_set_stop). */
+void runner_model_set_stop(struct runner_model *rm, const volatile int *stop);
 void runner_model_release(struct runner_model *rm);
 enum err runner_model_replicate(void *ctx, int thread, uint64_t seed, uint64_t rep,
                                 const struct model_sinks *sinks, struct rep_result *out);

@@ -294,6 +294,8 @@ static int evaluate(struct solver *S, double v, long n, struct value_tried **out
   }
   diag_release(&d);
   e = runner_model_init(&E.rm, E.m, s->threads);
+  if (e == ERR_OK)
+    runner_model_set_stop(&E.rm, &study_stop);
   if (e == ERR_OK) {
     struct runner_config cfg;
     struct runner_plan plan;

@@ -244,6 +244,8 @@ static enum err open_point(void *ctx, size_t i, struct runner_point *p)
   diag_release(&d);
   if (e == ERR_OK)
     e = runner_model_init(&s->rm[i], s->model[i], s->threads);
+  if (e == ERR_OK)
+    runner_model_set_stop(&s->rm[i], &study_stop); /* a long replication stops at Ctrl-C too */
   if (e != ERR_OK)
     return e == ERR_SCENARIO ? ERR_INTERNAL : e; /* it loaded before */
   memset(p, 0, sizeof *p);

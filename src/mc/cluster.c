@@ -514,6 +514,8 @@ static void wpoint_load(struct wpoint *w, const char *recipe, size_t len, const 
   diag_release(&d);
   if (w->status == ERR_OK) {
     w->status = runner_model_init(&w->rm, w->m, threads);
+    if (w->status == ERR_OK)
+      runner_model_set_stop(&w->rm, &worker_stop);
     if (w->status != ERR_OK) {
       model_free(w->m);
       w->m = NULL;

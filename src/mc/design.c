@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_statistics_double.h>
@@ -376,6 +377,11 @@ enum err design_read_file(struct design *d, const char *path, struct diag *dg)
   int got;
   memset(d, 0, sizeof *d);
   d->from_file = true;
+  struct stat st;
+  if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) { /* a FIFO would block, a device never end */
+    diag_add(dg, path, 0, "not a regular file: give a design file (CSV)");
+    return ERR_SCENARIO;
+  }
   if (csv_reader_open(&r, path) != ERR_OK)
     return ERR_NOINPUT;
   got = csv_reader_next(&r);
@@ -420,7 +426,8 @@ enum err design_read_file(struct design *d, const char *path, struct diag *dg)
       continue;
     }
     if (d->n_points >= (size_t)DESIGN_MAX_POINTS) {
-      diag_add(dg, path, (int)r.line, "more than %ld design points", DESIGN_MAX_POINTS);
+      diag_add(dg, path, (int)r.line, "more than %ld design points: split the design over several sweeps, "
+               "each into its own folder", DESIGN_MAX_POINTS);
       break;
     }
     if (d->n_points == cap) {

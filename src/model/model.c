@@ -161,6 +161,11 @@ void model_free(struct model *m)
   free(m);
 }
 
+void model_ws_set_stop(struct model_ws *ws, const volatile int *stop)
+{
+  ws->stop = stop;
+}
+
 void model_ws_free(struct model_ws *ws)
 {
   if (ws == NULL)
@@ -413,6 +418,8 @@ enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t se
       return ERR_INTERNAL;
     last = now;
     events++;
+    if ((events & 0xFFFF) == 0 && ws->stop != NULL && *ws->stop)
+      return ERR_INTERRUPTED; /* a signal: this replication is not used */
     /* a timeline entry or build-up step at t applies before anything
      * else at t (SPEC 4.9) */
     if (ws->next_change_t <= now)

@@ -76,6 +76,9 @@ static enum err load_text(struct scenario *sc, const char *text, const char *lab
       diag_add(d, ef, config_error_line(&cfg), "syntax error: %s", hint);
     else if (strcmp(why, "syntax error") == 0)
       diag_add(d, ef, config_error_line(&cfg), "syntax error");
+    else if (strcmp(why, "memory exhausted") == 0) /* bison's stack: YYMAXDEPTH */
+      diag_add(d, ef, config_error_line(&cfg),
+               "syntax error: groups or lists nest too deeply for libconfig's parser (it stops between 1,000 and 2,000 levels)");
     else if (strcmp(why, "mismatched element type in array") == 0)
       diag_add(d, ef, config_error_line(&cfg),
                "syntax error: %s (write the numbers of a [ ] array alike: [8.0, 16.5], not [8, 16.5])", why);

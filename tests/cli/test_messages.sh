@@ -44,4 +44,33 @@ for f in "$tmp" "$tmp/zero.cfg" "$tmp/fifo.cfg"; do
   check "check $(basename "$f"): exit 65" test $rc -eq 65
   check "... not a regular file" grep -q ": not a regular file (" "$tmp/nr.out"
 done
+# absurd inputs: refused with a message, in bounded time and memory
+awk 'BEGIN { print "name = \"deep\";"; s = "x = "; for (i = 0; i < 3000; i++) s = s "{ a = "; s = s "1"
+             for (i = 0; i < 3000; i++) s = s " ; }"; print s ";" }' >"$tmp/deep.cfg"
+"$bin" check "$tmp/deep.cfg" >"$tmp/deep.out" 2>&1
+rc=$?
+check "3,000 nested groups: exit 65" test $rc -eq 65
+check "... groups nest too deeply" grep -q "deep.cfg:2: syntax error: groups or lists nest too deeply" "$tmp/deep.out"
+for v in nan inf -inf 1e999; do
+  "$bin" check "$scn" --set "force.troops=$v" >"$tmp/nan.out" 2>&1
+  rc=$?
+  check "--set force.troops=$v: exit 65" test $rc -eq 65
+  check "... must be a number" grep -q "'force.troops' must be a number >= 0, not " "$tmp/nan.out"
+done
+"$bin" run "$scn" -n 1 --set horizon_days=1000000000 -o "$tmp/hz" >"$tmp/hz.out" 2>&1
+rc=$?
+check "a horizon of 10^9 days: exit 65" test $rc -eq 65
+check "... names the range" grep -q "'horizon_days' must be a number in (0, 36500]" "$tmp/hz.out"
+awk 'BEGIN { print "force.troops"; for (i = 0; i <= 100000; i++) print i }' >"$tmp/rows.csv"
+"$bin" sweep "$scn" --design-file "$tmp/rows.csv" -n 1 -o "$tmp/rows" >"$tmp/rows.out" 2>&1
+rc=$?
+check "a design of 100,001 rows: exit 65" test $rc -eq 65
+check "... at most 100000 points, with the line" grep -q "rows.csv:100002: more than 100000 design points" "$tmp/rows.out"
+check "... nothing written" test ! -e "$tmp/rows"
+mkfifo "$tmp/design.csv"
+timeout 20 "$bin" sweep "$scn" --design-file "$tmp/design.csv" -n 1 -o "$tmp/df" >"$tmp/df.out" 2>&1
+rc=$?
+check "a FIFO as design file: exit 65, unread" test $rc -eq 65
+check "... not a regular file" grep -q "design.csv: not a regular file: give a design file" "$tmp/df.out"
+
 exit $fail
