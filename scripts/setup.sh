@@ -11,6 +11,7 @@ packages=(
   libomp-dev clang libclang-rt-14-dev                   # TSan/Archer, fuzzing
   gnuplot-nox                                           # plots (pngcairo)
   openmpi-bin libopenmpi-dev                            # the MPI build (-DCONVOYSIM_MPI=ON)
+  valgrind                                              # memcheck in CI (scripts/valgrind.sh)
 )
 
 missing=()

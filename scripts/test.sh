@@ -6,6 +6,8 @@
 #   scripts/test.sh tsan     clang + libomp ThreadSanitizer build (build-tsan/)
 #   scripts/test.sh mpi      Open MPI build (build-mpi/): all tests, and runs
 #                            under mpirun with 1, 2 and 3 ranks against one process
+#   scripts/test.sh valgrind memcheck on a small run of every command
+#                            (build-valgrind/, scripts/valgrind.sh)
 #   scripts/test.sh fuzz     clang libFuzzer build; runs each fuzzer for
 #                            FUZZ_SECONDS (default 60) on its seed corpus
 set -euo pipefail
@@ -14,6 +16,10 @@ mode=${1:-release}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 bash "$here/scripts/setup.sh"
+
+if [ "$mode" = valgrind ]; then
+  exec bash "$here/scripts/valgrind.sh" "$here/build-valgrind"
+fi
 
 case "$mode" in
   release)
@@ -30,7 +36,7 @@ case "$mode" in
     dir=build-fuzz; cc=clang
     flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCONVOYSIM_ASAN=ON -DCONVOYSIM_FUZZ=ON) ;;
   *)
-    echo "usage: scripts/test.sh [release|asan|tsan|mpi|fuzz]" >&2; exit 64 ;;
+    echo "usage: scripts/test.sh [release|asan|tsan|mpi|valgrind|fuzz]" >&2; exit 64 ;;
 esac
 
 cmake -S "$here" -B "$here/$dir" -G Ninja -DCMAKE_C_COMPILER="$cc" \
