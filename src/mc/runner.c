@@ -3,9 +3,10 @@
  *
  * The one rule: nothing that is merged, tallied or written depends on which
  * thread ran a replication or when.  A block of replications runs under
- * `omp parallel for schedule(dynamic)`; replication done + i writes only
- * slots[i] (its result and its buffered records), each slot on its own
- * cache lines; the main thread then merges slots 0, 1, ... in order.
+ * `omp parallel for schedule(dynamic)` (or over the ranks of an MPI job,
+ * cluster.c); replication done + i writes only slots[i] (slot.c: its
+ * result and its buffered records), each slot on its own cache lines; the
+ * main thread then merges slots 0, 1, ... in order.
  */
 #include "convoysim/runner.h"
 
@@ -24,29 +25,6 @@
 
 static const double daily_prob[2] = { 0.10, 0.90 };
 
-/* --------------------------------------------------------------- sinks */
-
-static void convoy_row(struct csv_row *f, const struct runner_point *p, uint64_t rep,
-                       const struct convoy_record *c);
-
-static void sink_convoy(void *ctx, const struct convoy_record *r)
-{
-  struct slot *s = ctx;
-
-  convoy_row(&s->conv_rows, s->p, s->rep, r);
-}
-
-static void sink_daily(void *ctx, const struct daily_record *r)
-{
-  struct slot *s = ctx;
-
-  if (GROW(&s->day, &s->cap_day, s->n_day + 1, 256, SIZE_MAX / sizeof *s->day) != ERR_OK) {
-    s->nomem = true;
-    return;
-  }
-  s->day[s->n_day++] = *r;
-}
-
 /* ------------------------------------------------------------ writing */
 
 static void key_cells(struct csv_file *f, const struct runner_point *p)
@@ -55,11 +33,6 @@ static void key_cells(struct csv_file *f, const struct runner_point *p)
     csv_str(f, p->key_values[k]);
 }
 
-static void key_row_cells(struct csv_row *f, const struct runner_point *p)
-{
-  for (size_t k = 0; k < p->n_keys; k++)
-    csv_row_str(f, p->key_values[k]);
-}
 
 /* The point a single-point configuration describes. */
 static void point_of(const struct runner_config *cfg, struct runner_point *p)
@@ -90,17 +63,6 @@ void runner_replications_header(struct csv_file *f, const char *const *keys, siz
   csv_end_row(f);
 }
 
-static void replication_row(struct csv_row *f, const struct runner_point *p, uint64_t seed,
-                            uint64_t rep, const struct rep_result *r)
-{
-  csv_row_int(f, p->point);
-  csv_row_uint(f, rep);
-  csv_row_uint(f, seed);
-  key_row_cells(f, p);
-  for (int m = 0; m < METRIC_COUNT; m++)
-    csv_row_real(f, r->metric[m]);
-  csv_row_end(f);
-}
 
 void runner_convoys_header(struct csv_file *f, const char *const *keys, size_t n_keys)
 {
@@ -119,39 +81,6 @@ void runner_convoys_header(struct csv_file *f, const char *const *keys, size_t n
   csv_end_row(f);
 }
 
-static void convoy_row(struct csv_row *f, const struct runner_point *p, uint64_t rep,
-                       const struct convoy_record *c)
-{
-  const struct scenario *sc = p->sc;
-
-  csv_row_int(f, p->point);
-  csv_row_uint(f, rep);
-  key_row_cells(f, p);
-  if (sc != NULL && c->schedule >= 0 && (size_t)c->schedule < sc->n_convoys)
-    csv_row_str(f, sc->convoys[c->schedule].id);
-  else
-    csv_row_int(f, c->schedule);
-  csv_row_int(f, c->number);
-  csv_row_str(f, convoy_outcome_name(c->outcome));
-  csv_row_real(f, c->scheduled_h);
-  csv_row_real(f, c->ready_h);
-  csv_row_real(f, c->depart_h);
-  csv_row_real(f, c->end_h);
-  csv_row_int(f, c->trucks_requested);
-  csv_row_int(f, c->trucks_dispatched);
-  csv_row_int(f, c->trucks_delivered);
-  csv_row_int(f, c->trucks_intercepted);
-  csv_row_real(f, c->tonnes_dispatched);
-  csv_row_real(f, c->tonnes_delivered);
-  csv_row_real(f, c->tonnes_lost);
-  csv_row_int(f, c->escort_teams);
-  csv_row_int(f, c->armed_attacks);
-  csv_row_int(f, c->crowd_interceptions);
-  csv_row_int(f, c->engagements);
-  csv_row_real(f, c->civilian_harm);
-  csv_row_bool(f, c->impeded);
-  csv_row_end(f);
-}
 
 void runner_summary_header(struct csv_file *f, const char *const *keys, size_t n_keys)
 {
@@ -547,26 +476,6 @@ static bool merge_ready(void *ctx, long end)
   return m->e == ERR_OK && !m->interrupted;
 }
 
-void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const volatile int *stop,
-                         int thread)
-{
-  if (stop != NULL && *stop) { /* skipped: the merge stops before it */
-    s->status = ERR_INTERRUPTED;
-    return;
-  }
-  struct model_sinks sk = { s, w.convoys ? sink_convoy : NULL, w.daily ? sink_daily : NULL, NULL };
-  csv_row_clear(&s->rep_row);
-  csv_row_clear(&s->conv_rows);
-  s->n_day = 0;
-  s->nomem = false;
-  s->status = s->p->job.replicate(s->p->job.ctx, thread, seed, s->rep, w.convoys || w.daily ? &sk : NULL,
-                                  &s->res);
-  if (s->status == ERR_OK && w.rows)
-    replication_row(&s->rep_row, s->p, seed, s->rep, &s->res);
-  if (s->status == ERR_OK && (s->nomem || s->rep_row.nomem || s->conv_rows.nomem))
-    s->status = ERR_NOMEM;
-  s->ran = true;
-}
 
 enum err runner_run_plan(const struct runner_config *cfg, const struct runner_plan *plan)
 {
