@@ -45,7 +45,7 @@ void force_account(struct model_ws *ws, double now)
   struct force_state *fs = &ws->fs;
   double a = fs->acct_t > ws->m->warmup ? fs->acct_t : ws->m->warmup;
   double b = now < ws->m->horizon ? now : ws->m->horizon;
-  mandate_account(ws, now);
+  ledger_account(ws, now);
   if (b > a) {
     double dt = b - a;
     fs->busy_int += fs->esc_busy * dt;
@@ -112,7 +112,7 @@ void force_update(struct model_ws *ws, double t)
       on = troops;
   }
   fs->troops = f->present ? on : 0.0;
-  mandate_set_rates(ws, troops);
+  ledger_set_rates(ws, troops);
   fs->tasked = (double)p.escort * f->escort_team_size + (double)p.patrol * f->patrol_team_size +
                (double)p.qrf * f->qrf_team_size + (double)p.disarm * f->disarm_team_size +
                (double)p.train * f->train_team_size;

@@ -1,7 +1,8 @@
 /*
  * mandate.c - what the force is allowed and paid to do (SPEC 4.9): who is
  * still on the ground, what each contingent has cost and suffered, and the
- * levers that act at midnights.  Owns struct mandate_state.
+ * levers that act at midnights.  Owns struct mandate_state (whose accounts
+ * ledger.c keeps).
  *
  * The one rule: every lever changes state only at a midnight, in this
  * order: withdrawals (a contingent whose casualties reached its threshold
@@ -83,47 +84,6 @@ void mandate_reset(struct model_ws *ws)
   stream_seek(md->r, ws->seed, ws->rep, SRC_RAIDS);
 }
 
-void mandate_set_rates(struct model_ws *ws, double troops)
-{
-  const struct force *f = &ws->sc->force;
-  struct mandate_state *md = &ws->md;
-  for (size_t i = 0; i < md->n; i++) {
-    if (!md->present[i] || !f->present) {
-      md->on[i] = md->cost[i] = 0;
-    } else if (f->n_contingents == 0) {
-      md->on[i] = troops;
-      md->cost[i] = f->cost_per_troop_day;
-    } else {
-      const struct contingent *ct = &f->contingents[i];
-      md->on[i] = force_contingent_troops(f, i, troops);
-      md->cost[i] = isnan(ct->cost_per_troop_day) ? f->cost_per_troop_day : ct->cost_per_troop_day;
-    }
-  }
-}
-
-void mandate_account(struct model_ws *ws, double now)
-{
-  struct mandate_state *md = &ws->md;
-  double a0 = md->acct_t, dt0 = now - a0;
-  double a = a0 > ws->m->warmup ? a0 : ws->m->warmup, b = now < ws->m->horizon ? now : ws->m->horizon;
-  if (dt0 > 0) /* at the rates that held since the last change */
-    for (size_t i = 0; i < md->n; i++) {
-      md->spend[i] += md->on[i] * md->cost[i] * dt0 / 24.0;
-      if (b > a) {
-        md->spend_w[i] += md->on[i] * md->cost[i] * (b - a) / 24.0;
-        md->troop_h[i] += md->on[i] * (b - a);
-      }
-    }
-  if (now > md->acct_t)
-    md->acct_t = now;
-}
-
-void mandate_casualties(struct model_ws *ws, int i, double fh)
-{
-  if (i >= 0 && (size_t)i < ws->md.n)
-    ws->md.casualties[i] += fh;
-}
-
 /* Contingent i leaves now (for casualties or for funding). */
 static void leave(struct model_ws *ws, size_t i, bool counted, const char *why)
 {
@@ -179,7 +139,7 @@ void mandate_midnight(struct model_ws *ws, double now)
     }
     return;
   }
-  mandate_account(ws, now);
+  ledger_account(ws, now);
   if (mandate_leaving(ws))
     force_account(ws, now); /* the pools' integrals before they change */
   /* 1. withdrawals: casualties reached before this midnight */
@@ -233,7 +193,7 @@ void mandate_midnight(struct model_ws *ws, double now)
       const struct roe_profile *roe = &ws->sc->roe[f->n_contingents > 0 ? fs->cont_roe[c] : fs->roe];
       double harm = roe->harm_armed > 0 ? (double)gsl_ran_poisson(md->r, roe->harm_armed) : 0.0;
       double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(md->r, roe->force_harm) : 0.0;
-      mandate_casualties(ws, (int)c, fh);
+      ledger_casualties(ws, (int)c, fh);
       if (harm > 0) { /* the day's harm, by population share over the zones */
         double w = 0;
         for (size_t z = 0; z < ws->sc->n_nodes; z++)

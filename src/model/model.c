@@ -362,7 +362,7 @@ static void midnight(struct model_ws *ws, double now)
   for (int i = 0; i < m->n_cross; i++)
     backlog += (double)crossing_loads(ws, &ws->x[i], now);
   /* the mandate's levers, whose raids belong to the day that ends here */
-  mandate_account(ws, now);
+  ledger_account(ws, now);
   if (mandate_leaving(ws))
     integrate_to(ws, now); /* the force's cost before a contingent leaves */
   mandate_midnight(ws, now);

@@ -469,21 +469,23 @@ size_t force_draw_contingent(const struct model_ws *ws, enum task task, gsl_rng 
 /* Bring the time integrals of the pools up to now, before they change. */
 void force_account(struct model_ws *ws, double now);
 
+/* ledger.c: the contingents' accounts in struct mandate_state */
+/* Spending and troop-hours of each contingent up to now, at the rates of
+ * the troops before now (called by force_account). */
+void ledger_account(struct model_ws *ws, double now);
+/* The troops and cost of each contingent from now on (force_update). */
+void ledger_set_rates(struct model_ws *ws, double troops);
+/* Force casualties of an engagement of contingent i's team. */
+void ledger_casualties(struct model_ws *ws, int i, double fh);
+
 /* mandate.c */
 enum err mandate_new(struct model_ws *ws);
 void mandate_free(struct model_ws *ws);
 void mandate_reset(struct model_ws *ws);
-/* Spending and troop-hours of each contingent up to now, at the rates of
- * the troops before now (called by force_account). */
-void mandate_account(struct model_ws *ws, double now);
-/* The troops and cost of each contingent from now on (force_update). */
-void mandate_set_rates(struct model_ws *ws, double troops);
-/* Force casualties of an engagement of contingent i's team. */
-void mandate_casualties(struct model_ws *ws, int i, double fh);
 /* The midnight levers (SPEC 4.9), in order: withdrawals and budgets,
  * armed strength (disarm teams and their raids), police level. */
 void mandate_midnight(struct model_ws *ws, double now);
-/* Will a contingent leave at this midnight (after mandate_account to it)? */
+/* Will a contingent leave at this midnight (after ledger_account to it)? */
 bool mandate_leaving(struct model_ws *ws);
 /* Metrics and per-contingent results at the end. */
 void mandate_finish(struct model_ws *ws, struct rep_result *out);

@@ -234,7 +234,7 @@ static void engagement(struct model_ws *ws, struct convoy *c, const struct roe_p
   double harm = harm_mean > 0 ? (double)gsl_ran_poisson(r, harm_mean) : 0.0;
   double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(r, roe->force_harm) : 0.0;
   bool e = gsl_rng_uniform(r) < roe->escalation_p;
-  mandate_casualties(ws, cont, fh);
+  ledger_casualties(ws, cont, fh);
   c->engagements++;
   c->harm += harm;
   day_harm(ws, c, harm);
