@@ -348,28 +348,42 @@ enum err study_old_convoys(struct study *s, size_t i, long rep)
   }
 }
 
+/* Copy the rows of point i (its first cell) from an old file read forward
+ * in point order into f. */
+static enum err copy_point_rows(struct csv_reader *r, bool open, bool *ahead, struct csv_file *f, size_t i)
+{
+  if (!open)
+    return ERR_INTERNAL;
+  for (;;) {
+    if (!*ahead) {
+      int got = csv_reader_next(r);
+      if (got <= 0)
+        return got == 0 ? ERR_OK : ERR_INTERNAL;
+      *ahead = true;
+    }
+    long point = strtol(r->cell[0], NULL, 10);
+    if (point > (long)i)
+      return ERR_OK;
+    *ahead = false;
+    if (point == (long)i) {
+      struct csv_row row = { r->raw, r->raw_len, 0, 0, false };
+      csv_put(f, &row);
+    }
+  }
+}
+
 /* Copy the old daily.csv rows of point i. */
 enum err study_old_daily(struct study *s, size_t i)
 {
   struct study_old *o = &s->old;
-  if (!o->daily_open)
-    return ERR_INTERNAL;
-  for (;;) {
-    if (!o->daily_ahead) {
-      int got = csv_reader_next(&o->daily);
-      if (got <= 0)
-        return got == 0 ? ERR_OK : ERR_INTERNAL;
-      o->daily_ahead = true;
-    }
-    long point = strtol(o->daily.cell[0], NULL, 10);
-    if (point > (long)i)
-      return ERR_OK;
-    o->daily_ahead = false;
-    if (point == (long)i) {
-      struct csv_row row = { o->daily.raw, o->daily.raw_len, 0, 0, false };
-      csv_put(&s->files[F_DAILY], &row);
-    }
-  }
+  return copy_point_rows(&o->daily, o->daily_open, &o->daily_ahead, &s->files[F_DAILY], i);
+}
+
+/* Copy the old costs.csv rows of point i. */
+enum err study_old_costs(struct study *s, size_t i)
+{
+  struct study_old *o = &s->old;
+  return copy_point_rows(&o->costs, o->costs_open, &o->costs_ahead, &s->files[F_COSTS], i);
 }
 
 int study_open_output(struct study *s)
@@ -432,6 +446,8 @@ int study_open_output(struct study *s)
                          open_old(s, &s->old.conv, &s->old.conv_open, "convoys.csv");
     s->old.has_daily = exists(s->out_dir, "daily.csv") &&
                        open_old(s, &s->old.daily, &s->old.daily_open, "daily.csv");
+    s->old.has_costs = exists(s->out_dir, "costs.csv") &&
+                       open_old(s, &s->old.costs, &s->old.costs_open, "costs.csv");
   }
   /* every file, created before the first replication */
   for (int f = 0; f < F_COUNT; f++) {
@@ -783,6 +799,8 @@ void study_release(struct study *s)
     csv_reader_close(&s->old.conv);
   if (s->old.daily_open)
     csv_reader_close(&s->old.daily);
+  if (s->old.costs_open)
+    csv_reader_close(&s->old.costs);
   free(s->old.kept);
   for (size_t i = 0; s->pt != NULL && i < s->n_points; i++) {
     for (size_t k = 0; k < s->n_keys; k++) {

@@ -263,16 +263,18 @@ static enum err open_point(void *ctx, size_t i, struct runner_point *p)
   if (s->old.present && (e = study_old_point(s, i, &s->kept[i])) != ERR_OK)
     return e;
   p->kept = s->kept[i].n;
-  if (s->want[F_COSTS])
-    p->kept = 0; /* a contingent's costs are not in replications.csv: run the point again */
-  if (s->want[F_DAILY] && p->kept > 0) {
-    /* daily.csv cannot be rebuilt from kept rows: copy the old rows when
-     * this run ends the point exactly where the old one did, else rerun */
+  /* daily.csv and costs.csv cannot be rebuilt from kept rows (per-day
+   * tallies, contingents' spend): copy the old rows when this run ends the
+   * point exactly where the old one did, else run the point again */
+  if ((s->want[F_DAILY] || s->want[F_COSTS]) && p->kept > 0) {
     long end = stop_point(s, &s->kept[i]);
-    if (!(s->old.has_daily && end == s->kept[i].n && s->kept[i].n == s->old.kept[i]))
+    bool whole = end == s->kept[i].n && s->kept[i].n == s->old.kept[i];
+    if (!whole || (s->want[F_DAILY] && !s->old.has_daily) || (s->want[F_COSTS] && !s->old.has_costs))
       p->kept = 0;
-    else
-      s->kept[i].copy_daily = true;
+    else {
+      s->kept[i].copy_daily = s->want[F_DAILY];
+      s->kept[i].copy_costs = s->want[F_COSTS];
+    }
   }
   return ERR_OK;
 }
@@ -437,8 +439,12 @@ static enum err point_done(void *ctx, size_t i, const struct runner_point *p, st
   }
   if (s->open[F_COMPARE] && s->ref_vals != NULL)
     compare_row(s, i, sum);
-  if (s->open[F_COSTS])
-    cost_rows(s, i);
+  if (s->open[F_COSTS] && e == ERR_OK) {
+    if (s->kept[i].copy_costs)
+      e = study_old_costs(s, i);
+    else
+      cost_rows(s, i);
+  }
   memset(s->c_spend, 0, sizeof s->c_spend);
   memset(s->c_days, 0, sizeof s->c_days);
   memset(s->c_gone, 0, sizeof s->c_gone);

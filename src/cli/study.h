@@ -86,12 +86,12 @@ struct study_point {
 struct study_old {
   bool present;           /* the folder holds this study's files */
   bool interrupted;       /* its run.cfg is marked interrupted */
-  bool has_convoys, has_daily;
+  bool has_convoys, has_daily, has_costs;
   long *kept;             /* kept[point]: replications in its summary.csv row (0 = none) */
   size_t n_points;        /* points with a summary row */
-  struct csv_reader rep, conv, daily; /* the old files, read forward in point order */
-  bool rep_open, conv_open, daily_open;
-  bool rep_ahead, conv_ahead, daily_ahead; /* the reader holds an unused record */
+  struct csv_reader rep, conv, daily, costs; /* the old files, read forward in point order */
+  bool rep_open, conv_open, daily_open, costs_open;
+  bool rep_ahead, conv_ahead, daily_ahead, costs_ahead; /* the reader holds an unused record */
 };
 
 /* A point's replications read back from the old replications.csv. */
@@ -100,6 +100,7 @@ struct study_kept {
   char **raw;             /* their rows as written, owned */
   double *metric;         /* n x METRIC_COUNT */
   bool copy_daily;        /* its daily.csv rows are copied, not recomputed */
+  bool copy_costs;        /* its costs.csv rows are copied, not recomputed */
 };
 
 struct study {
@@ -191,6 +192,7 @@ int study_commit(struct study *s, const char *cmdline);
 enum err study_old_point(struct study *s, size_t i, struct study_kept *k);
 enum err study_old_convoys(struct study *s, size_t i, long rep);
 enum err study_old_daily(struct study *s, size_t i);
+enum err study_old_costs(struct study *s, size_t i);
 
 /* Remember where the rows of the points complete so far end (mark), or cut
  * replications.csv and convoys.csv back there (cut). */

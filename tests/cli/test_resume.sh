@@ -53,16 +53,21 @@ same "$tmp/full" "$tmp/ext" summary.csv replications.csv convoys.csv
 
 # a sweep: interrupted, resumed
 sw=(--vary force.troops=0,2000,4000,6000 --vary force.roe=self_defence,robust -n 150 -s 4)
-"$bin" sweep "$scn" "${sw[@]}" -o "$tmp/sfull" --daily -q >/dev/null 2>&1
-got=$(interrupt "$bin" sweep "$scn" "${sw[@]}" -o "$tmp/spart" --daily -q)
+"$bin" sweep "$scn" "${sw[@]}" -o "$tmp/sfull" --daily --costs -q >/dev/null 2>&1
+got=$(interrupt "$bin" sweep "$scn" "${sw[@]}" -o "$tmp/spart" --daily --costs -q)
 check "sweep: SIGINT exits 130" test "$got" -eq 130
 check "sweep: it says what it kept" grep -q "^convoysim sweep: interrupted: kept [0-9]* of 8 design points" "$tmp/int.err"
 points=$(($(wc -l <"$tmp/spart/summary.csv") - 1))
 check "sweep: whole points kept ($points), their replications only" \
   test "$(($(wc -l <"$tmp/spart/replications.csv") - 1))" -eq $((points * 150))
-"$bin" sweep "$scn" "${sw[@]}" -o "$tmp/spart" --daily -q >/dev/null 2>&1
+"$bin" sweep "$scn" "${sw[@]}" -o "$tmp/spart" --daily --costs -q >/dev/null 2>&1
 check "sweep: the same command resumes (exit 0)" test $? -eq 0
-same "$tmp/sfull" "$tmp/spart" summary.csv replications.csv daily.csv compare.csv sensitivity.csv
+same "$tmp/sfull" "$tmp/spart" summary.csv replications.csv daily.csv compare.csv sensitivity.csv costs.csv
+# a finished sweep run again reads every point back, costs.csv and daily.csv too
+"$bin" sweep "$scn" "${sw[@]}" -o "$tmp/spart" --daily --costs -q >/dev/null 2>&1
+check "sweep: run again on a finished folder (exit 0)" test $? -eq 0
+check "... computes no replication" grep -q "^# events: 0$" "$tmp/spart/run.cfg"
+same "$tmp/sfull" "$tmp/spart" summary.csv replications.csv daily.csv compare.csv sensitivity.csv costs.csv
 
 # whose folder: another run refused, foreign files untouched
 echo "my notes" >"$tmp/spart/notes.txt"
