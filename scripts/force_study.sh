@@ -69,30 +69,8 @@ case $status in
   *) exit "$status" ;;
 esac
 
-# --- extraction: columns are found by their names in the header row, never
-# by position.  csvcols FILE NAME... prints the named columns of FILE, one
-# line per data row, separated by spaces, NaN for an empty cell (nothing to
-# measure).  The files are RFC 4180 with CRLF line ends; the cells used
-# here are names and numbers, so a quoted cell is refused, not parsed.
-csvcols() {
-  local file=$1
-  shift
-  awk -F, -v names="$*" -v file="$file" '
-    { sub(/\r$/, "") }
-    /"/ { printf "force_study.sh: %s:%d: quoted cell, not expected here\n", file, NR > "/dev/stderr"; exit 65 }
-    NR == 1 {
-      n = split(names, want, " ")
-      for (i = 1; i <= NF; i++) col[$i] = i
-      for (j = 1; j <= n; j++)
-        if (!(want[j] in col)) { printf "force_study.sh: %s has no column %s\n", file, want[j] > "/dev/stderr"; exit 65 }
-      next
-    }
-    {
-      line = ""
-      for (j = 1; j <= n; j++) { v = $(col[want[j]]); line = line (j > 1 ? " " : "") (v == "" ? "NaN" : v) }
-      print line
-    }' "$file"
-}
+# --- extraction: columns by their names in the header row (scripts/csvcols.sh)
+. scripts/csvcols.sh
 
 summary=$out/summary.csv
 compare=$out/compare.csv

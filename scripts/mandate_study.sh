@@ -58,27 +58,8 @@ fi
 
 design=scenarios/mandate_study.csv
 
-# csvcols FILE NAME...: the named columns of FILE, space-separated, NaN for
-# an empty cell (as in force_study.sh: names and numbers only, CRLF ends)
-csvcols() {
-  local file=$1
-  shift
-  awk -F, -v names="$*" -v file="$file" '
-    { sub(/\r$/, "") }
-    /"/ { printf "mandate_study.sh: %s:%d: quoted cell, not expected here\n", file, NR > "/dev/stderr"; exit 65 }
-    NR == 1 {
-      n = split(names, want, " ")
-      for (i = 1; i <= NF; i++) col[$i] = i
-      for (j = 1; j <= n; j++)
-        if (!(want[j] in col)) { printf "mandate_study.sh: %s has no column %s\n", file, want[j] > "/dev/stderr"; exit 65 }
-      next
-    }
-    {
-      line = ""
-      for (j = 1; j <= n; j++) { v = $(col[want[j]]); line = line (j > 1 ? " " : "") (v == "" ? "NaN" : v) }
-      print line
-    }' "$file"
-}
+# csvcols FILE NAME...: the named columns of FILE (scripts/csvcols.sh)
+. scripts/csvcols.sh
 
 # the tasking of a point: the task with the largest share (escort, patrol,
 # disarm, train; QRF is the same 0.05 in every option), "no-force" without troops
