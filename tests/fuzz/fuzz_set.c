@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "convoysim/scenario.h"
+#include "fuzz_manifest.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,24 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (e == ERR_SCENARIO && diag_count(&d) == 0)
     __builtin_trap(); /* a failure must say why */
   if (e == ERR_OK) {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (f != NULL) {
-      scenario_write(&sc, f, "fuzz");
-      fclose(f);
-      struct scenario back;
-      struct diag d2;
-      diag_init(&d2);
-      if (scenario_load_string(&back, buf, "manifest", NULL, 0, &d2) != ERR_OK) {
-        diag_print(&d2, stderr);
-        fprintf(stderr, "--- manifest:\n%s", buf);
-        __builtin_trap(); /* what a --set made must write back loadable */
-      }
-      scenario_release(&back);
-      diag_release(&d2);
-      free(buf);
-    }
+    manifest_loads_back(&sc); /* what a --set made must write back loadable */
     scenario_release(&sc);
   }
   diag_release(&d);
