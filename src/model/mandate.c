@@ -195,9 +195,7 @@ void mandate_midnight(struct model_ws *ws, double now)
       double fh = roe->force_harm > 0 ? (double)gsl_ran_poisson(md->r, roe->force_harm) : 0.0;
       ledger_casualties(ws, (int)c, fh);
       if (harm > 0) { /* the day's harm, by population share over the zones */
-        double w = 0;
-        for (size_t z = 0; z < ws->sc->n_nodes; z++)
-          w += ws->th.zone_weight[z];
+        double w = ws->th.zone_weight_sum;
         for (size_t z = 0; z < ws->sc->n_nodes && w > 0; z++)
           ws->cnt.day_harm[z] += harm * ws->th.zone_weight[z] / w;
       }

@@ -238,6 +238,7 @@ struct threat_state {
   double *crowd_f;         /* per node: exp(desperation_slope x D), the crowd hazard's factor */
   double crowd_f_mean;     /* the same of D_mean */
   double *zone_weight;     /* per node: population share among distribution nodes */
+  double zone_weight_sum;  /* their sum: 1, or the distribution nodes without populations */
   double *esc_until;       /* per road: escalation ends, h */
 };
 

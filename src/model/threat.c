@@ -46,20 +46,21 @@ void threat_derive(struct model_ws *ws)
 {
   const struct scenario *sc = ws->sc;
   double pop = sc->total_population;
-  for (size_t i = 0; i < sc->n_nodes; i++)
+  ws->th.zone_weight_sum = 0;
+  for (size_t i = 0; i < sc->n_nodes; i++) {
     ws->th.zone_weight[i] = sc->nodes[i].kind != NODE_DISTRIBUTION ? 0.0
                             : pop > 0 ? sc->nodes[i].population / pop : 1.0;
+    ws->th.zone_weight_sum += ws->th.zone_weight[i];
+  }
 }
 
 void threat_mean_desperation(struct model_ws *ws)
 {
   const struct scenario *sc = ws->sc;
-  double wsum = 0, dsum = 0;
+  double wsum = 0, dsum = ws->th.zone_weight_sum;
   for (size_t i = 0; i < sc->n_nodes; i++)
-    if (sc->nodes[i].kind == NODE_DISTRIBUTION) {
+    if (sc->nodes[i].kind == NODE_DISTRIBUTION)
       wsum += ws->th.zone_weight[i] * ws->th.D[i];
-      dsum += ws->th.zone_weight[i];
-    }
   ws->th.D_mean = dsum > 0 ? wsum / dsum : 0.0;
   /* the crowd hazard's factor exp(slope x D), per zone: D changes only here */
   if (sc->threats.crowd.desperation_slope != 0.0) {
