@@ -493,20 +493,19 @@ static void wpoint_release(struct wpoint *w)
   memset(w, 0, sizeof *w);
 }
 
-static void wpoint_load(struct wpoint *w, const char *recipe, size_t len, const char *path,
-                        const char **sets, size_t n_sets, int threads)
+/* Build the point of recipe (len bytes, taken over; NULL: out of memory). */
+static void wpoint_load(struct wpoint *w, char *recipe, size_t len, const char *path, const char **sets,
+                        size_t n_sets, int threads)
 {
   struct diag d;
   wpoint_release(w);
-  w->recipe = malloc(len ? len : 1);
-  if (w->recipe == NULL) {
-    w->loaded = true;
+  w->recipe = recipe;
+  w->recipe_len = len;
+  w->loaded = true;
+  if (recipe == NULL) {
     w->status = ERR_NOMEM;
     return;
   }
-  memcpy(w->recipe, recipe, len);
-  w->recipe_len = len;
-  w->loaded = true;
   diag_init(&d);
   w->status = scenario_load(&w->sc, path, sets, n_sets, &d);
   if (w->status == ERR_OK)
@@ -516,10 +515,9 @@ static void wpoint_load(struct wpoint *w, const char *recipe, size_t len, const 
     w->status = runner_model_init(&w->rm, w->m, threads);
     if (w->status == ERR_OK)
       runner_model_set_stop(&w->rm, &worker_stop);
-    if (w->status != ERR_OK) {
+    else {
       model_free(w->m);
       w->m = NULL;
-      w->status = w->status == ERR_OK ? ERR_INTERNAL : w->status;
     }
   }
   if (w->status != ERR_OK && w->status != ERR_NOMEM && w->status != ERR_NOINPUT)
@@ -595,7 +593,7 @@ int cluster_serve(void)
     }
     /* the recipe (and the thread count) decide whether the model is reused */
     size_t rlen = recipe_end - recipe_at;
-    if (!wp.loaded || wp.recipe_len != rlen + sizeof h.threads ||
+    if (!wp.loaded || wp.recipe == NULL || wp.recipe_len != rlen + sizeof h.threads ||
         memcmp(wp.recipe, msg + recipe_at, rlen) != 0 ||
         memcmp(wp.recipe + rlen, &h.threads, sizeof h.threads) != 0) {
       char *rec = malloc(rlen + sizeof h.threads);
@@ -603,9 +601,7 @@ int cluster_serve(void)
         memcpy(rec, msg + recipe_at, rlen);
         memcpy(rec + rlen, &h.threads, sizeof h.threads);
       }
-      wpoint_load(&wp, rec ? rec : "", rec ? rlen + sizeof h.threads : 0, path, sets, h.n_sets,
-                  h.threads > 0 ? h.threads : 1);
-      free(rec);
+      wpoint_load(&wp, rec, rlen + sizeof h.threads, path, sets, h.n_sets, h.threads > 0 ? h.threads : 1);
     }
     struct runner_point p;
     memset(&p, 0, sizeof p);
