@@ -346,6 +346,12 @@ enum err scenario_check_default(const struct schema_key *k, struct diag *d);
 
 /* As scenario_load, from text in memory; `label` names it in messages
  * (@include resolves against the working directory). */
+/* Split one --set argument "KEY=VALUE" at its first '=': the key and the
+ * value without the spaces or tabs around them (KEY = VALUE is accepted).
+ * False when there is no '=' or the key is empty. */
+bool scenario_split_set(const char *set, const char **key, size_t *key_len, const char **value,
+                        size_t *value_len);
+
 enum err scenario_load_string(struct scenario *sc, const char *text, const char *label,
                               const char *const *sets, size_t n_sets, struct diag *d);
 

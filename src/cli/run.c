@@ -248,19 +248,10 @@ int cmd_run(int argc, char **argv)
       diag_release(&dd);
     }
     for (size_t i = 0; i < o.n_sets; i++) {
-      /* KEY = VALUE as the loader reads it: spaces around either are not theirs */
-      const char *eq = strchr(o.sets[i], '='), *k0 = o.sets[i];
-      while (*k0 == ' ' || *k0 == '\t')
-        k0++;
-      size_t kl = eq > k0 ? (size_t)(eq - k0) : 0;
-      while (kl > 0 && (k0[kl - 1] == ' ' || k0[kl - 1] == '\t'))
-        kl--;
-      const char *v = eq + 1;
-      while (*v == ' ' || *v == '\t')
-        v++;
-      size_t vl = strlen(v);
-      while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
-        vl--;
+      /* KEY = VALUE as the loader reads it (cli_add_set checked the '=') */
+      const char *k0, *v;
+      size_t kl, vl;
+      (void)scenario_split_set(o.sets[i], &k0, &kl, &v, &vl);
       /* one allocation holds "KEY\0VALUE\0" */
       owned[i] = malloc(kl + vl + 2);
       if (owned[i] != NULL) {

@@ -317,6 +317,31 @@ static void apply_one(struct loader *L, config_t *cfg, const char *key, struct l
   free(path);
 }
 
+bool scenario_split_set(const char *set, const char **key, size_t *key_len, const char **value,
+                        size_t *value_len)
+{
+  const char *eq = strchr(set, '='), *k = set, *v;
+  size_t kl, vl;
+  if (eq == NULL)
+    return false;
+  while (*k == ' ' || *k == '\t')
+    k++;
+  kl = eq > k ? (size_t)(eq - k) : 0;
+  while (kl > 0 && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
+    kl--;
+  v = eq + 1;
+  while (*v == ' ' || *v == '\t')
+    v++;
+  vl = strlen(v);
+  while (vl > 0 && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+    vl--;
+  *key = k;
+  *key_len = kl;
+  *value = v;
+  *value_len = vl;
+  return kl > 0;
+}
+
 void loader_apply_sets(struct loader *L, config_t *cfg, const char *const *sets, size_t n)
 {
   if (n == 0)
@@ -327,35 +352,21 @@ void loader_apply_sets(struct loader *L, config_t *cfg, const char *const *sets,
     return;
   }
   for (size_t i = 0; i < n; i++) {
-    const char *eq = strchr(sets[i], '=');
-    if (eq == NULL || eq == sets[i]) {
+    const char *k0, *v0;
+    size_t klen, vlen;
+    if (!scenario_split_set(sets[i], &k0, &klen, &v0, &vlen)) {
       diag_add(L->d, NULL, 0, "--set '%s': expected KEY=VALUE", sets[i]);
       continue;
     }
     struct loader_origin *o = &L->origins[L->n_origins];
-    /* KEY = VALUE: spaces around the '=' (and around the whole) are not part of either */
-    const char *k0 = sets[i], *v0 = eq + 1;
-    while (*k0 == ' ' || *k0 == '\t')
-      k0++;
-    size_t klen = eq > k0 ? (size_t)(eq - k0) : 0;
-    while (klen > 0 && (k0[klen - 1] == ' ' || k0[klen - 1] == '\t'))
-      klen--;
-    while (*v0 == ' ' || *v0 == '\t')
-      v0++;
-    if (klen == 0) {
-      diag_add(L->d, NULL, 0, "--set '%s': expected KEY=VALUE", sets[i]);
-      continue;
-    }
     o->label = malloc(klen + 7);
-    o->value = strdup(v0);
+    o->value = strndup(v0, vlen);
     if (o->label == NULL || o->value == NULL) {
       free(o->label);
       free(o->value);
       L->nomem = true;
       return;
     }
-    for (size_t vl = strlen(o->value); vl > 0 && (o->value[vl - 1] == ' ' || o->value[vl - 1] == '\t');)
-      o->value[--vl] = '\0';
     L->n_origins++;
     snprintf(o->label, klen + 7, "--set %.*s", (int)klen, k0);
     char *key = o->label + 6;
