@@ -117,6 +117,17 @@ enum err scenario_load_string(struct scenario *sc, const char *text, const char 
   return load_text(sc, text, label ? label : "(string)", NULL, sets, n_sets, d);
 }
 
+/* The file cannot be opened (errno says why): the scenario (line 0) is
+ * missing, 66; an include named at `line` is a problem of the scenario. */
+static enum err cannot_open(const char *shown, const char *what, int line, struct diag *d)
+{
+  if (line == 0)
+    diag_add(d, what, 0, "cannot open: %s", strerror(errno));
+  else
+    diag_add(d, what, line, "cannot open include file '%s': %s", shown, strerror(errno));
+  return line == 0 ? ERR_NOINPUT : ERR_SCENARIO;
+}
+
 /* Read the whole of a regular file of at most SCENARIO_MAX_BYTES into a
  * NUL-terminated buffer; a problem goes to d against `what` (and `line` of
  * the file that names it).  Never opens a device, FIFO or folder, so it
@@ -128,13 +139,8 @@ static enum err read_file(const char *path, const char *shown, const char *what,
   char *text = NULL;
   size_t len = 0, cap = 0;
   *out = NULL;
-  if (stat(path, &st) != 0) {
-    if (line == 0)
-      diag_add(d, what, 0, "cannot open: %s", strerror(errno));
-    else
-      diag_add(d, what, line, "cannot open include file '%s': %s", shown, strerror(errno));
-    return line == 0 ? ERR_NOINPUT : ERR_SCENARIO;
-  }
+  if (stat(path, &st) != 0)
+    return cannot_open(shown, what, line, d);
   const char *kind = S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a pipe" : "a device or socket";
   if (!S_ISREG(st.st_mode) && line == 0) {
     diag_add(d, what, 0, "not a regular file (%s): give a scenario file", kind);
@@ -154,13 +160,8 @@ static enum err read_file(const char *path, const char *shown, const char *what,
     return ERR_SCENARIO;
   }
   FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    if (line == 0)
-      diag_add(d, what, 0, "cannot open: %s", strerror(errno));
-    else
-      diag_add(d, what, line, "cannot open include file '%s': %s", shown, strerror(errno));
-    return line == 0 ? ERR_NOINPUT : ERR_SCENARIO;
-  }
+  if (f == NULL)
+    return cannot_open(shown, what, line, d);
   for (;;) {
     if (GROW(&text, &cap, len + 4096 + 2, 16384, (size_t)SCENARIO_MAX_BYTES + 8192) != ERR_OK) {
       free(text);
