@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -386,6 +389,61 @@ enum err study_old_costs(struct study *s, size_t i)
   return copy_point_rows(&o->costs, o->costs_open, &o->costs_ahead, &s->files[F_COSTS], i);
 }
 
+/* ------------------------------------------------------ the folder's lock */
+
+/* True when `name` is "FILE.tmp.XXXXXX" for one of the study's files, as
+ * csv_open names its temporary files (mkstemp's six letters or digits). */
+static bool our_tmp_name(const char *name)
+{
+  for (int f = 0; f < F_COUNT; f++) {
+    size_t n = strlen(study_file_names[f]);
+    if (strncmp(name, study_file_names[f], n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+      continue;
+    const char *x = name + n + 5;
+    size_t k = 0;
+    while (x[k] != '\0' && ((x[k] >= 'a' && x[k] <= 'z') || (x[k] >= 'A' && x[k] <= 'Z') ||
+                            (x[k] >= '0' && x[k] <= '9')))
+      k++;
+    if (k == 6 && x[k] == '\0')
+      return true;
+  }
+  return false;
+}
+
+/* One run at a time writes into a folder: an exclusive flock on the
+ * folder itself, held until the process ends (or study_release), so a
+ * killed run's lock goes with it.  Holding it, the temporary files of our
+ * names in the folder are a killed run's (kill -9, a lost node): no live
+ * run can own them, and they are removed.  Where the file system has no
+ * locks (EOPNOTSUPP, ENOLCK: some network file systems) the run goes on
+ * without one and leaves any such files alone.  0, or the exit code. */
+static int lock_folder(struct study *s)
+{
+  int fd = open(s->out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return 0; /* unreadable: the checks below say what is wrong */
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int e = errno;
+    close(fd);
+    if (e == EWOULDBLOCK) {
+      cli_error(s->cmd, "'%s' is in use by another convoysim run; wait until it ends, or give another -o "
+                "folder", s->out_dir);
+      return EXIT_CANTCREAT;
+    }
+    return 0;
+  }
+  s->locked = true;
+  s->dir_fd = fd;
+  DIR *d = opendir(s->out_dir);
+  if (d == NULL)
+    return 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    if (our_tmp_name(e->d_name))
+      (void)unlinkat(fd, e->d_name, 0);
+  closedir(d);
+  return 0;
+}
+
 int study_open_output(struct study *s)
 {
   const struct study_opts *o = s->o;
@@ -404,6 +462,9 @@ int study_open_output(struct study *s)
     cli_error(s->cmd, "cannot create folder '%s': %s", s->out_dir, strerror(errno));
     return EXIT_CANTCREAT;
   }
+  int rc = lock_folder(s);
+  if (rc != 0)
+    return rc;
   /* whose folder is it? */
   snprintf(fpath, sizeof fpath, "%s/run.cfg", s->out_dir);
   char *old = read_text(fpath, 64u << 20);
@@ -793,6 +854,9 @@ void study_release(struct study *s)
   hold_signals(false);
   if (s->made_dir && !s->committed)
     (void)rmdir(s->out_dir); /* the folder this study made, if it stayed empty */
+  if (s->locked)
+    close(s->dir_fd); /* and its lock with it */
+  s->locked = false;
   if (s->old.rep_open)
     csv_reader_close(&s->old.rep);
   if (s->old.conv_open)

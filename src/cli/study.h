@@ -126,6 +126,8 @@ struct study {
   struct study_old old;
   bool same_run;          /* the folder's run.cfg is this study's */
   bool made_dir;          /* this study created the folder */
+  bool locked;            /* dir_fd holds the folder's lock (outdir.c) */
+  int dir_fd;             /* the folder, open while locked */
   bool committed;         /* its files were committed into it */
   char solve_spec[1024];  /* solve: "KEY=LO:HI METRIC>=X", the design of the manifest */
   /* the points being run */

@@ -3,7 +3,9 @@
 # (exit 130, run.cfg marked interrupted), the same command resumes and ends
 # with the bytes of an uninterrupted run, a larger -n extends a finished
 # run to those of a run of that size, another run's folder is refused (73)
-# and a file convoysim did not write is never touched.
+# and a file convoysim did not write is never touched; a folder another
+# run is writing is refused (73), and a killed run's temporary files are
+# removed by the next run into its folder.
 #   test_resume.sh CONVOYSIM SOURCE_DIR
 . "$(dirname "$0")/common.sh"
 scn=$src/scenarios/gaza_baseline.cfg
@@ -84,4 +86,30 @@ echo "a,b" >"$tmp/foreign/summary.csv"
 "$bin" run "$scn" -n 10 -o "$tmp/foreign" -q >/dev/null 2>"$tmp/foreign.err"
 check "a summary.csv no run.cfg accounts for: exit 73" test $? -eq 73
 check "  and it is untouched" test "$(cat "$tmp/foreign/summary.csv")" = "a,b"
+
+# one run at a time in a folder; a killed run's temporary files removed by the next
+"$bin" run "$scn" -n 1000000 -j 1 -s 9 -o "$tmp/busy" -q >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  [ -n "$(find "$tmp/busy" -name 'replications.csv.tmp.*' -size +4k 2>/dev/null)" ] && break
+  sleep 0.05
+done
+"$bin" run "$scn" -n 10 -o "$tmp/busy" -q >/dev/null 2>"$tmp/busy.err"
+check "a folder another run is writing: exit 73" test $? -eq 73
+check "  the message says so" test "$(cat "$tmp/busy.err")" = \
+  "convoysim run: '$tmp/busy' is in use by another convoysim run; wait until it ends, or give another -o folder"
+check "  its temporary files are still there" test "$(find "$tmp/busy" -name '*.tmp.*' | wc -l)" -eq 3
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+check "a killed run leaves its temporary files" test "$(find "$tmp/busy" -name '*.tmp.*' | wc -l)" -eq 3
+echo "mine" >"$tmp/busy/summary.csv.tmp.notes"
+echo "mine" >"$tmp/busy/notes.txt.tmp.abcdef"
+"$bin" run "$scn" -n 10 -s 9 -o "$tmp/busy" -q >/dev/null 2>&1
+check "the next run into it: exit 0" test $? -eq 0
+check "  the killed run's temporary files are gone" \
+  test -z "$(find "$tmp/busy" -name '*.csv.tmp.??????' -o -name 'run.cfg.tmp.??????')"
+check "  files of other names are untouched" \
+  test "$(cat "$tmp/busy/summary.csv.tmp.notes" "$tmp/busy/notes.txt.tmp.abcdef")" = "$(printf 'mine\nmine')"
+"$bin" run "$scn" -n 10 -s 9 -o "$tmp/ref10" -q >/dev/null 2>&1
+same "$tmp/ref10" "$tmp/busy" summary.csv replications.csv
 exit $fail
