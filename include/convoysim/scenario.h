@@ -44,7 +44,7 @@ struct node {
   int line;              /* where it was defined */
   enum node_kind kind;
   /* crossing */
-  int lanes;             /* servers, >= 1 */
+  int lanes;             /* servers, 1 .. SCENARIO_MAX_LANES */
   struct dist inspect_h; /* per-truck inspection, h */
   struct hours open_h;   /* opening hours, default [0, 24] */
   unsigned open_days;    /* bit w set = open on weekday w (day d has weekday d % 7) */
@@ -108,6 +108,8 @@ struct roe_profile {
 
 #define SCENARIO_MAX_CONTINGENTS 32 /* contingents of one force */
 #define SCENARIO_MAX_BYTES (8 * 1024 * 1024) /* a scenario file, and each file it includes */
+#define SCENARIO_MAX_LANES 10000 /* lanes of a crossing: beyond any crossing's, and each lane is
+                                    state every replication keeps and resets */
 
 /* The tasks of a force (SPEC 3.7); a contingent's mandate is a mask of them. */
 enum task { TASK_ESCORT, TASK_PATROL, TASK_QRF, TASK_DISARM, TASK_TRAIN, TASK_COUNT };

@@ -234,7 +234,7 @@ const struct schema_key schema_keys[] = {
     .meaning = "unique id, [A-Za-z0-9_-]+" },
   { NODE(kind), .path = "kind", .type = SCHEMA_ENUM, .names = kind_names,
     .flags = SCHEMA_REQUIRED | SCHEMA_FIXED, .meaning = "crossing, depot, distribution or junction" },
-  { NODE(lanes), .path = "lanes", .type = SCHEMA_INT, .min = 1, .max = INT_MAX, .kinds = SCHEMA_CROSSING,
+  { NODE(lanes), .path = "lanes", .type = SCHEMA_INT, .min = 1, .max = SCENARIO_MAX_LANES, .kinds = SCHEMA_CROSSING,
     .def = "1", .meaning = "inspection lanes (servers)" },
   { NODE(inspect_h), .path = "inspect_h", .type = SCHEMA_DIST, .unit = "h", .dflags = DIST_NONNEG,
     .kinds = SCHEMA_CROSSING, .def = "0.5", .meaning = "inspection time per truck" },

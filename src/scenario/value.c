@@ -171,8 +171,15 @@ static bool is_name(const char *s)
   return true;
 }
 
-/* What a valid value of k looks like: "an integer >= 1", "a number in [0, 1]". */
-static void describe(const struct schema_key *k, char *buf, size_t len)
+/* Which end of its range a value of k missed, for describe_range. */
+enum missed { MISSED_ANY, MISSED_LOW, MISSED_HIGH };
+
+/* What a valid value of k looks like: "an integer >= 1", "a number in
+ * [0, 1]".  An integer that missed the low end is told only that end
+ * ("an integer >= 1", though lanes stop at 10000); one above the top is
+ * told both, even where the top is only its type's ("an integer in
+ * [1, 2147483647]"), so the message does not read as if it were too small. */
+static void describe_range(const struct schema_key *k, enum missed m, char *buf, size_t len)
 {
   char lo[32], hi[32];
   bool open_min = (k->flags & SCHEMA_MIN_OPEN) != 0;
@@ -184,8 +191,13 @@ static void describe(const struct schema_key *k, char *buf, size_t len)
     double top = k->type == SCHEMA_INT ? (k->size == sizeof(int) ? (double)INT_MAX : (double)LONG_MAX) : HUGE_VAL;
     double bottom = k->type == SCHEMA_INT ? (k->size == sizeof(int) ? (double)INT_MIN : (double)LONG_MIN) : -HUGE_VAL;
     bool has_min = k->min > bottom, has_max = k->max < top;
+    if (k->type == SCHEMA_INT && m != MISSED_ANY)
+      has_max = m == MISSED_HIGH;
     snprintf(lo, sizeof lo, "%g", k->min);
-    snprintf(hi, sizeof hi, "%g", k->max);
+    if (k->max < top)
+      snprintf(hi, sizeof hi, "%g", k->max);
+    else /* the type's own top, exactly (a double would round LONG_MAX up) */
+      snprintf(hi, sizeof hi, "%ld", k->size == sizeof(int) ? (long)INT_MAX : LONG_MAX);
     if (has_min && has_max)
       snprintf(buf, len, "%s in %c%s, %s]", what, open_min ? '(' : '[', lo, hi);
     else if (has_min)
@@ -240,6 +252,11 @@ void loader_error_not(struct loader *L, const config_setting_t *s, const char *f
   loader_error(L, s, "%s, not %s", body, got);
 }
 
+static void describe(const struct schema_key *k, char *buf, size_t len)
+{
+  describe_range(k, MISSED_ANY, buf, len);
+}
+
 void loader_bad_value(struct loader *L, const config_setting_t *s, const struct schema_key *k)
 {
   char want[160];
@@ -247,15 +264,25 @@ void loader_bad_value(struct loader *L, const config_setting_t *s, const struct 
   loader_error_not(L, s, "'%s' must be %s", k->path, want);
 }
 
-/* libconfig 1.5 wraps an integer beyond 32 bits written without L: find
- * the digits in the source and complain when they do not fit.  tok gets
- * them.  True when the value is as written. */
-static bool int_as_written(const struct loader *L, const config_setting_t *s, char *tok, size_t len)
+/* An integer outside k's range, below it or above it. */
+static void bad_int(struct loader *L, const config_setting_t *s, const struct schema_key *k, bool above)
+{
+  char want[160];
+  describe_range(k, above ? MISSED_HIGH : MISSED_LOW, want, sizeof want);
+  loader_error_not(L, s, "'%s' must be %s", k->path, want);
+}
+
+/* libconfig 1.5 wraps an integer beyond 32 bits written without L, and
+ * saturates one beyond 64 bits written with it: find the digits in the
+ * source and complain when they do not fit (*beyond64: not even in 64
+ * bits).  tok gets them.  True when the value is as written. */
+static bool int_as_written(const struct loader *L, const config_setting_t *s, char *tok, size_t len,
+                           bool *beyond64)
 {
   const char *src = NULL;
   const char *origin_value = NULL;
 
-  if (config_setting_type(s) != CONFIG_TYPE_INT)
+  if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64)
     return true;
   for (const config_setting_t *p = s; p; p = config_setting_parent(p))
     if (config_setting_get_hook(p) != NULL) {
@@ -313,25 +340,49 @@ static bool int_as_written(const struct loader *L, const config_setting_t *s, ch
     return true;
   memcpy(tok, src, n);
   tok[n] = '\0';
-  if (tok[n - 1] == 'L')
-    return true;
+  bool wide = tok[n - 1] == 'L'; /* 64 bits asked for: only beyond them is it wrong */
   errno = 0;
   char *e;
   bool hex = strchr(tok, 'x') || strchr(tok, 'X');
   long long x = strtoll(tok, &e, 0);
-  if (*e != '\0')
-    return true; /* not a plain integer token: trust the parser */
-  if (errno == ERANGE || x > INT32_MAX || x < INT32_MIN || (hex && x > INT32_MAX))
+  if (wide && e == tok + n - 1 && errno == ERANGE) {
+    *beyond64 = true;
     return false;
+  }
+  if (wide || *e != '\0')
+    return true; /* 64 bits, or not a plain integer token: trust the parser */
+  if (errno == ERANGE || x > INT32_MAX || x < INT32_MIN || (hex && x > INT32_MAX)) {
+    *beyond64 = errno == ERANGE;
+    return false;
+  }
   return true;
 }
 
 static bool check_int_source(struct loader *L, const config_setting_t *s, const struct schema_key *k)
 {
-  char tok[64];
-  if (int_as_written(L, s, tok, sizeof tok))
+  char tok[64], want[160];
+  bool beyond64 = false;
+  if (int_as_written(L, s, tok, sizeof tok, &beyond64))
     return true;
-  loader_error(L, s, "'%s' %s does not fit in 32 bits; write it as %sL", k->path, tok, tok);
+  if (beyond64 && k->type == SCHEMA_SEED) { /* the seed's own message says to quote it */
+    if (tok[strlen(tok) - 1] == 'L')
+      return true;
+    beyond64 = false;
+  }
+  if (beyond64 && k->type == SCHEMA_INT) { /* no L helps: say what the key takes */
+    describe_range(k, MISSED_HIGH, want, sizeof want);
+    loader_error(L, s, "'%s' must be %s, not %s", k->path, want, tok);
+  } else if (beyond64) {
+    char digits[64];
+    size_t n = strlen(tok);
+    snprintf(digits, sizeof digits, "%.*s", (int)(tok[n - 1] == 'L' ? n - 1 : n), tok);
+    if (strpbrk(digits, "xX") != NULL)
+      loader_error(L, s, "'%s' %s does not fit in 64 bits", k->path, tok);
+    else
+      loader_error(L, s, "'%s' %s does not fit in 64 bits; write it as a real, %s.0", k->path, tok, digits);
+  } else {
+    loader_error(L, s, "'%s' %s does not fit in 32 bits; write it as %sL", k->path, tok, tok);
+  }
   return false;
 }
 
@@ -512,7 +563,7 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
       long long ll = config_setting_get_int64(s);
       x = (double)ll;
       if (!in_range(k, x) || (k->size == sizeof(int) && (ll > INT_MAX || ll < INT_MIN))) {
-        loader_bad_value(L, s, k);
+        bad_int(L, s, k, x > k->max || (k->size == sizeof(int) && ll > INT_MAX));
         return false;
       }
       v->u.i = (long)ll;
@@ -524,6 +575,14 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
           && !(k->size == sizeof(int) && (x > INT_MAX || x < INT_MIN))) {
         v->u.i = (long)x;
         return true;
+      }
+      if (x == floor(x) && !in_range(k, x)) {
+        bad_int(L, s, k, x > k->max);
+        return false;
+      }
+      if (x == floor(x) && k->size == sizeof(int) && x > INT_MAX) {
+        bad_int(L, s, k, true);
+        return false;
       }
     }
     loader_bad_value(L, s, k);

@@ -122,7 +122,7 @@ expect 0 "$bin" --help
 contains out "  check    validate a scenario and print what was resolved"
 expect 0 "$bin" help scenario
 contains out "Nodes: nodes = ( { ... }, ... )"
-has out "  lanes                              integer >= 1; default 1 (crossing only)"
+has out "  lanes                              integer in [1, 10000]; default 1 (crossing only)"
 expect 0 "$bin" help scenario --markdown
 if ! cmp -s "$tmp/out" "$src/docs/scenario-reference.md"; then
   echo "FAIL: docs/scenario-reference.md is stale (convoysim help scenario --markdown)"
