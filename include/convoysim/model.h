@@ -17,6 +17,7 @@
 #ifndef CONVOYSIM_MODEL_H
 #define CONVOYSIM_MODEL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -126,7 +127,7 @@ void model_ws_free(struct model_ws *ws);
  * is raised, model_replicate returns ERR_INTERRUPTED, so a long replication
  * stops within a second of Ctrl-C.  An interrupted replication's results
  * are not used. */
-void model_ws_set_stop(struct model_ws *ws, const volatile int *stop);
+void model_ws_set_stop(struct model_ws *ws, const atomic_int *stop);
 
 /* Run replication `rep` of master seed `seed`.  sinks may be NULL. */
 enum err model_replicate(const struct model *m, struct model_ws *ws, uint64_t seed,

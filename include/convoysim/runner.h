@@ -26,6 +26,7 @@
 #ifndef CONVOYSIM_RUNNER_H
 #define CONVOYSIM_RUNNER_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,7 +72,7 @@ struct runner_config {
   void *progress_ctx;
   /* Polled between replications: nonzero stops the run (ERR_INTERRUPTED)
    * with every replication merged so far kept.  NULL = never. */
-  const volatile int *stop;
+  const atomic_int *stop;
 };
 /* One (day, zone) of daily.csv. */
 struct runner_daily_cell {
@@ -191,7 +192,7 @@ struct runner_model {
 };
 enum err runner_model_init(struct runner_model *rm, const struct model *m, int threads);
 /* Every workspace polls *stop (model_ws_set_stop). */
-void runner_model_set_stop(struct runner_model *rm, const volatile int *stop);
+void runner_model_set_stop(struct runner_model *rm, const atomic_int *stop);
 void runner_model_release(struct runner_model *rm);
 enum err runner_model_replicate(void *ctx, int thread, uint64_t seed, uint64_t rep,
                                 const struct model_sinks *sinks, struct rep_result *out);

@@ -34,7 +34,9 @@ const char *const study_file_names[F_COUNT] = {
 
 /* ------------------------------------------------------------- signals */
 
-volatile int study_stop;
+/* Raised by the handler in whichever thread the signal reaches, read by
+ * every thread: atomic (lock-free, so the handler may store it). */
+atomic_int study_stop;
 static const char *volatile tmp_paths[F_COUNT];
 
 static void on_signal(int sig)

@@ -22,6 +22,7 @@
 #ifndef CONVOYSIM_CLI_STUDY_H
 #define CONVOYSIM_CLI_STUDY_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -205,7 +206,7 @@ void study_cut(struct study *s);
 void study_release(struct study *s);
 
 /* The stop flag raised by SIGINT / SIGTERM (study_catch_signals). */
-extern volatile int study_stop;
+extern atomic_int study_stop;
 void study_catch_signals(void);
 
 /* The command line, shell-quoted where needed. */

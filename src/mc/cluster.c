@@ -51,7 +51,7 @@ int cluster_failed_rank(enum err *e)
 }
 
 enum err cluster_compute_block(struct slot *slots, long n, uint64_t seed, int threads, struct slot_want w,
-                               const volatile int *stop, bool (*ready)(void *ctx, long end), void *ctx)
+                               const atomic_int *stop, bool (*ready)(void *ctx, long end), void *ctx)
 {
   (void)ready;
   (void)ctx;
@@ -367,7 +367,7 @@ static bool advance(const bool *done, const struct chunk *chunks, long n_chunks,
 }
 
 enum err cluster_compute_block(struct slot *slots, long n, uint64_t seed, int threads, struct slot_want w,
-                               const volatile int *stop, bool (*ready)(void *ctx, long end), void *ctx)
+                               const atomic_int *stop, bool (*ready)(void *ctx, long end), void *ctx)
 {
   struct chunk *chunks = calloc((size_t)n + 1, sizeof *chunks);
   int *in_flight = calloc((size_t)g_size, sizeof *in_flight);
@@ -461,7 +461,7 @@ enum err cluster_compute_block(struct slot *slots, long n, uint64_t seed, int th
 
 /* ------------------------------------------------------------ workers */
 
-static volatile int worker_stop;
+static atomic_int worker_stop;
 
 static void on_worker_signal(int sig)
 {

@@ -46,7 +46,7 @@ struct slot_want {
 /* Run slot s's replication (s->p, s->rep) on OpenMP thread `thread`: its
  * result, status and buffered records.  With *stop raised it is skipped
  * (ERR_INTERRUPTED).  Writes nothing but s. */
-void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const volatile int *stop,
+void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const atomic_int *stop,
                          int thread);
 
 /* Compute the non-kept slots of a block over every rank (cluster.c), rank 0
@@ -56,6 +56,6 @@ void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, cons
  * workers compute; false from it hands out nothing more.  Only with
  * cluster_size() > 1. */
 enum err cluster_compute_block(struct slot *slots, long n, uint64_t seed, int threads, struct slot_want w,
-                               const volatile int *stop, bool (*ready)(void *ctx, long end), void *ctx);
+                               const atomic_int *stop, bool (*ready)(void *ctx, long end), void *ctx);
 
 #endif

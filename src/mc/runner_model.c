@@ -27,7 +27,7 @@ enum err runner_model_init(struct runner_model *rm, const struct model *m, int t
   return ERR_OK;
 }
 
-void runner_model_set_stop(struct runner_model *rm, const volatile int *stop)
+void runner_model_set_stop(struct runner_model *rm, const atomic_int *stop)
 {
   for (int t = 0; t < rm->threads; t++)
     model_ws_set_stop(rm->ws[t], stop);

@@ -81,7 +81,7 @@ static void sink_daily(void *ctx, const struct daily_record *r)
   s->day[s->n_day++] = *r;
 }
 
-void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const volatile int *stop,
+void runner_slot_compute(struct slot *s, uint64_t seed, struct slot_want w, const atomic_int *stop,
                          int thread)
 {
   if (stop != NULL && *stop) { /* skipped: the merge stops before it */

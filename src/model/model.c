@@ -161,7 +161,7 @@ void model_free(struct model *m)
   free(m);
 }
 
-void model_ws_set_stop(struct model_ws *ws, const volatile int *stop)
+void model_ws_set_stop(struct model_ws *ws, const atomic_int *stop)
 {
   ws->stop = stop;
 }

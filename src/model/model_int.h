@@ -329,7 +329,7 @@ struct counters {
 
 struct model_ws {
   const struct model *m;        /* the prepared model */
-  const volatile int *stop;     /* polled by the event loop; NULL = never */
+  const atomic_int *stop;     /* polled by the event loop; NULL = never */
   struct scenario own;          /* this replication's scenario: a root copy whose
                                    arrays are the private copies below */
   const struct scenario *sc;    /* = &own: every room reads this */
