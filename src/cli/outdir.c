@@ -37,17 +37,17 @@ const char *const study_file_names[F_COUNT] = {
 /* Raised by the handler in whichever thread the signal reaches, read by
  * every thread: atomic (lock-free, so the handler may store it). */
 atomic_int study_stop;
-static const char *volatile tmp_paths[F_COUNT];
+static _Atomic(const char *) tmp_paths[F_COUNT]; /* read by the handler, in any thread */
 
 static void on_signal(int sig)
 {
-  if (!study_stop) { /* the first: stop at the next replication, keep the prefix */
-    study_stop = 1;
+  if (atomic_exchange(&study_stop, 1) == 0) /* the first: stop at the next replication, keep the prefix */
     return;
+  for (int f = 0; f < F_COUNT; f++) { /* the second: leave nothing behind */
+    const char *tmp = tmp_paths[f];
+    if (tmp != NULL)
+      unlink(tmp); /* async-signal-safe */
   }
-  for (int f = 0; f < F_COUNT; f++) /* the second: leave nothing behind */
-    if (tmp_paths[f] != NULL)
-      unlink(tmp_paths[f]); /* async-signal-safe */
   signal(sig, SIG_DFL);
   raise(sig);
 }
