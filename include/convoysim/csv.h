@@ -41,6 +41,11 @@ struct csv_file {
  * nothing is left to release or remove. */
 enum err csv_open(struct csv_file *c, const char *path);
 
+/* True when `name` (a file name, no folder) is one csv_open gives the
+ * temporary file of a file named `base`: "BASE.tmp." and mkstemp's six
+ * letters or digits. */
+bool csv_is_tmp_name(const char *name, const char *base);
+
 /* The stdio stream of an open file, for free-form text (run.cfg). */
 FILE *csv_stream(struct csv_file *c);
 

@@ -393,22 +393,12 @@ enum err study_old_costs(struct study *s, size_t i)
 
 /* ------------------------------------------------------ the folder's lock */
 
-/* True when `name` is "FILE.tmp.XXXXXX" for one of the study's files, as
- * csv_open names its temporary files (mkstemp's six letters or digits). */
+/* True when `name` is the temporary name of one of the study's files. */
 static bool our_tmp_name(const char *name)
 {
-  for (int f = 0; f < F_COUNT; f++) {
-    size_t n = strlen(study_file_names[f]);
-    if (strncmp(name, study_file_names[f], n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
-      continue;
-    const char *x = name + n + 5;
-    size_t k = 0;
-    while (x[k] != '\0' && ((x[k] >= 'a' && x[k] <= 'z') || (x[k] >= 'A' && x[k] <= 'Z') ||
-                            (x[k] >= '0' && x[k] <= '9')))
-      k++;
-    if (k == 6 && x[k] == '\0')
+  for (int f = 0; f < F_COUNT; f++)
+    if (csv_is_tmp_name(name, study_file_names[f]))
       return true;
-  }
   return false;
 }
 

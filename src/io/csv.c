@@ -35,22 +35,38 @@ static void note_errno(struct csv_file *c)
     c->err_no = errno ? errno : EIO;
 }
 
+static const char tmp_suffix[] = ".tmp.XXXXXX"; /* mkstemp replaces the Xs */
+
+bool csv_is_tmp_name(const char *name, const char *base)
+{
+  const size_t nb = strlen(base), ns = sizeof tmp_suffix - 1;
+  if (strlen(name) != nb + ns || strncmp(name, base, nb) != 0)
+    return false;
+  for (size_t k = 0; k < ns; k++) {
+    char c = name[nb + k], want = tmp_suffix[k];
+    bool ok = want == 'X' ? (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                          : c == want;
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
 enum err csv_open(struct csv_file *c, const char *path)
 {
-  static const char suffix[] = ".tmp.XXXXXX";
   size_t len = strlen(path);
   int fd;
 
   memset(c, 0, sizeof *c);
   c->path = malloc(len + 1);
-  c->tmp = malloc(len + sizeof suffix);
+  c->tmp = malloc(len + sizeof tmp_suffix);
   if (c->path == NULL || c->tmp == NULL) {
     release(c);
     return ERR_NOMEM;
   }
   memcpy(c->path, path, len + 1);
   memcpy(c->tmp, path, len);
-  memcpy(c->tmp + len, suffix, sizeof suffix);
+  memcpy(c->tmp + len, tmp_suffix, sizeof tmp_suffix);
   fd = mkstemp(c->tmp);
   if (fd < 0) {
     int e = errno;
