@@ -576,12 +576,8 @@ bool loader_read_value(struct loader *L, const config_setting_t *s, const struct
         v->u.i = (long)x;
         return true;
       }
-      if (x == floor(x) && !in_range(k, x)) {
+      if (x == floor(x) && !in_range(k, x)) { /* (an int key's max is at most INT_MAX) */
         bad_int(L, s, k, x > k->max);
-        return false;
-      }
-      if (x == floor(x) && k->size == sizeof(int) && x > INT_MAX) {
-        bad_int(L, s, k, true);
         return false;
       }
     }
